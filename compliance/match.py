@@ -1,0 +1,296 @@
+"""Pattern vocabulary shared by all rules.
+
+- ``compile_regex``: regexes with named macros ({TRADER}, {CONSUMER}, {NUM}, …) so that
+  rules speak of parties and quantities rather than of one shop's words;
+- ``negated``: whether a hit sits inside a protective or negated construction
+  (rule-catalogue: "Negation decides meaning");
+- ``durations``: numbers and units parsed to quantities (七日, 7天, 十五個工作天,
+  二十四小時, 一個月, full-width digits are already half-width after normalisation)
+  with the event they are counted from;
+- ``classify_exclusion``: places the goods named by an exclusion in the closed list of
+  通訊交易解除權合理例外情事適用準則 §2.
+
+All functions work on normalised text (see normalize.py).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+MACROS = {
+    # who writes the terms
+    "TRADER": r"(?:本公司|本網站|本網|本站|本店|本商店|本賣場|本平臺|本商城|本品牌|本工作室|本團隊|我們|我司|敝公司|敝店|賣家|賣方|店家|業者|商家|小編|平臺|公司|企業經營者)",
+    # who reads them
+    "CONSUMER": r"(?:消費者|會員|您|你|買家|買方|顧客|客戶|用戶|使用者|訂購人|購買人|購買者|妳|親|客人)",
+    "NUM": r"(?:\d+(?:\.\d+)?|[零〇一二兩三四五六七八九十百半]+)",
+    # the 7-day right under 消保法 §19 I, however a shop names it
+    "WITHDRAW": r"(?:解除契約|解除權|解約|七日|7日|七天|7天|鑑賞期|猶豫期|無條件退貨|退貨|退換貨|退換|退款|退費|取消訂單|退回商品)",
+    "RETURN": r"(?:退貨|退換貨|退換|退回|退款|退費|解除契約|解約|解除)",
+    "MAY": r"(?:得|可|可以|能|有權|保留|隨時|逕行|逕自|自行)",
+    "NEG": r"(?:不得|不可|不能|不會|不應|不予|禁止|無權|絕不|並不|不)",
+}
+
+_MACRO_RE = re.compile(r"\{([A-Z_]+)\}")
+
+
+class PatternError(ValueError):
+    """A rule pattern is not a valid regular expression or names an unknown macro."""
+
+
+@lru_cache(maxsize=None)
+def compile_regex(source: str) -> re.Pattern:
+    def expand(m: re.Match) -> str:
+        name = m.group(1)
+        if name not in MACROS:
+            raise PatternError(f"unknown macro {{{name}}}; known: {', '.join(sorted(MACROS))}")
+        return MACROS[name]
+
+    try:
+        return re.compile(_MACRO_RE.sub(expand, source))
+    except re.error as exc:
+        raise PatternError(f"{exc.msg} at position {exc.pos} in {source!r}") from None
+
+
+# --- negation scope --------------------------------------------------------------
+
+# Constructions that make what follows them protective: the trader may NOT do it,
+# the consumer need NOT bear it, the right is NOT affected.
+_PROTECTIVE_BEFORE = re.compile(
+    r"(?:不得|不會|不可|不能|不應|不再|絕不|並不|禁止|嚴禁|無權|毋須|無須|無需|不須|不需|不必|不用|免|免除|免收|毋庸)"
+    r"(?:以|因|藉|假借|就|對|向|要求|請求|收取|另行|另外|額外|再|任意|片面|單方|擅自|逕行|自行|隨意)?"
+)
+_PROTECTIVE_REASON = re.compile(r"(?:不得|不會|不可|不能|不應|絕不|並不|禁止|不因|並非|非)(?:以|因|藉|假借).{0,40}?(?:為由|理由|為藉口|而)")
+_UNAFFECTED = re.compile(r"(?:不影響|不妨礙|無損|不減損|不限制|不排除|不減少|不致|仍(?:得|可|享有|保有|享|有權|能)|依法享有|均可|皆可|一律可)")
+_NEGATION_WINDOW = 8
+
+
+def negated(clause: str, hit_start: int) -> str | None:
+    """Name the protective construction that governs the hit at ``hit_start``, or None.
+
+    Looks only backwards within the clause: 「本公司不得以商品已拆封為由拒絕退貨」
+    governs 「拒絕退貨」; 「特價商品恕不退貨」 has no governing construction, its
+    negation is part of the hit.
+    """
+    before = clause[:hit_start]
+    window = before[-_NEGATION_WINDOW:]
+    # a direct negator just before the hit (不得/無須/免 …), not separated by a comma
+    m = None
+    for m in _PROTECTIVE_BEFORE.finditer(window):
+        pass
+    if m is not None and "," not in window[m.end():]:
+        return m.group()
+    reason = None
+    for reason in _PROTECTIVE_REASON.finditer(before):
+        pass
+    if reason is not None:
+        return reason.group()
+    unaffected = None
+    for unaffected in _UNAFFECTED.finditer(before[-30:]):
+        pass
+    if unaffected is not None:
+        return unaffected.group()
+    return None
+
+
+# --- numbers and durations ------------------------------------------------------
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def parse_number(token: str) -> float | None:
+    """'15' -> 15, '十五' -> 15, '二十四' -> 24, '一百' -> 100, '半' -> 0.5."""
+    if not token:
+        return None
+    if re.fullmatch(r"\d+(?:\.\d+)?", token):
+        return float(token)
+    if token == "半":
+        return 0.5
+    total, current = 0, 0
+    for ch in token:
+        if ch in _CN_DIGITS:
+            current = _CN_DIGITS[ch]
+        elif ch == "十":
+            total += (current or 1) * 10
+            current = 0
+        elif ch == "百":
+            total += (current or 1) * 100
+            current = 0
+        else:
+            return None
+    return float(total + current)
+
+
+# unit -> (days per unit, working-day flag)
+_UNITS = [
+    (r"個?工作天|個?工作日|個?營業日|個?上班日", 1.0, True),
+    (r"個?小時|hrs?|h(?![a-z])", 1 / 24, False),
+    (r"個?星期|個?禮拜|週|周", 7.0, False),
+    (r"個?月", 30.0, False),
+    (r"年", 365.0, False),
+    (r"天|日", 1.0, False),
+]
+_UNIT_RE = "|".join(f"(?P<u{i}>{u})" for i, (u, _, _) in enumerate(_UNITS))
+_DURATION = re.compile(
+    r"(?P<n1>\d+(?:\.\d+)?|[零〇一二兩三四五六七八九十百]+|半)"
+    r"(?:\s*(?:~|-|至|到)\s*(?P<n2>\d+(?:\.\d+)?|[零〇一二兩三四五六七八九十百]+))?"
+    r"(?P<unit>" + _UNIT_RE + r")"
+)
+# a date like 6月1日 or 2024年 is not a duration
+_DATE_CONTEXT = re.compile(r"(?:\d|[一二三四五六七八九十])+月$|\d{4}年$")
+_DATE_AFTER = re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})[日號]")
+
+EVENTS = {
+    "receipt": r"收到|收受|收貨|到貨|簽收|取貨|取件|貨到|送達|領取|拿到|收件|寄達|到達|交付|收取商品|收訖|取得商品",
+    "order": r"下單|訂購|訂單成立|購買日|購買當|購買後|結帳|訂貨|成立訂單|訂單日|訂單完成|付款完成後?下單",
+    "ship": r"出貨|發貨|寄出|出倉|送出|寄送日|配送日|交寄|出庫",
+    "pay": r"付款|繳費|匯款|刷卡|入帳|完成付款",
+    "request": r"申請|通知|提出|聯繫|來信|收到退貨|收到退回|取回|退回商品|退貨完成|收到.{0,4}商品退回|驗收",
+}
+_EVENT_RE = {k: re.compile(v) for k, v in EVENTS.items()}
+
+
+@dataclass(frozen=True)
+class Duration:
+    start: int
+    end: int
+    value: float  # the larger end of a range, in units
+    unit_days: float
+    working: bool
+    text: str
+
+    @property
+    def days(self) -> float:
+        """Calendar days; working days count as longer than days (×7/5, rule-catalogue S01)."""
+        d = self.value * self.unit_days
+        return d * 7 / 5 if self.working else d
+
+
+def durations(text: str) -> list[Duration]:
+    out = []
+    for m in _DURATION.finditer(text):
+        unit_index = next(i for i in range(len(_UNITS)) if m.group(f"u{i}"))
+        _, per, working = _UNITS[unit_index]
+        if per == 1.0 and not working and _DATE_CONTEXT.search(text[max(0, m.start() - 5):m.start()]):
+            continue
+        if per == 30.0 and _DATE_AFTER.match(text, m.end()):
+            continue  # 6月1日 is a date
+        n1 = parse_number(m.group("n1"))
+        n2 = parse_number(m.group("n2")) if m.group("n2") else None
+        if n1 is None:
+            continue
+        # "一日" inside words like 一日千里 or "每日" are rare in terms; "日" after 月 was skipped above
+        value = max(n1, n2 or 0)
+        out.append(Duration(m.start(), m.end(), value, per, working, m.group()))
+    return out
+
+
+def event_before(text: str, pos: int, window: int = 24) -> str | None:
+    """The starting event named closest before ``pos`` (收到 → receipt, 下單 → order …)."""
+    segment = text[max(0, pos - window):pos]
+    best, best_pos = None, -1
+    for name, rx in _EVENT_RE.items():
+        for m in rx.finditer(segment):
+            if m.end() > best_pos:
+                best, best_pos = name, m.end()
+    return best
+
+
+# --- 準則 §2: the closed list of lawful exceptions ------------------------------------
+
+@dataclass(frozen=True)
+class Category:
+    key: str
+    label: str
+    lawful: bool
+    pattern: re.Pattern
+    condition: re.Pattern | None = None  # what must also be said for the exception to hold
+    condition_label: str = ""
+
+
+def _c(key, label, lawful, pattern, condition=None, condition_label=""):
+    return Category(key, label, lawful, re.compile(pattern), re.compile(condition) if condition else None, condition_label)
+
+
+_OPENED = r"拆封|開封|拆開|開啟|啟封|已使用|使用過|試用|拆除包裝|破壞包裝|撕開|開通|兌換|刮開"
+LAWFUL = [
+    _c("perishable", "易於腐敗、保存期限較短或解約時即將逾期之商品（準則第2條第1款）", True,
+       r"生鮮|易腐|易於腐敗|腐敗|保存期限?(?:較)?短|保存期限在|賞味期|效期較短|即期|即將(?:到期|逾期|過期)|冷藏|冷凍|蛋糕|麵包|鮮花|花束|盆花|蔬果|蔬菜|水果|海鮮|漁獲|肉品|生肉|鮮奶|鮮乳|熟食|便當|甜點|鮮食|現做|現烤|手工餅乾|鮮果|果汁|生菜|豆腐|鮮蛋|雞蛋|鮮魚|生魚|壽司|餐點|餐盒"),
+    _c("custom", "依消費者要求所為之客製化給付（準則第2條第2款）", True,
+       r"客製|客制|訂製|訂做|定製|定做|量身|刻字|刻印|刻名|雕刻|燙金|繡字|繡名|印製|印刷.{0,6}(?:照片|相片|姓名|名字|文字|圖案|logo)|照片|相片|依.{0,8}(?:要求|指示|指定|提供之|需求|設計)|個人化|專屬|手作.{0,4}訂單|接單(?:後)?(?:生產|製作)"),
+    _c("press", "報紙、期刊或雜誌（準則第2條第3款）", True, r"報紙|期刊|雜誌|刊物|週刊|月刊"),
+    _c("av_software", "經消費者拆封之影音商品或電腦軟體（準則第2條第4款）", True,
+       r"影音|cd|dvd|藍光|blu-?ray|唱片|黑膠|專輯|錄音帶|電腦軟體|軟體|遊戲光碟|遊戲片|光碟|電影|影片", _OPENED, "已拆封"),
+    _c("digital", "非以有形媒介提供之數位內容或一經提供即為完成之線上服務，經消費者事先同意（準則第2條第5款）", True,
+       r"數位內容|數位商品|電子書|線上課程|線上影音|線上服務|下載|序號|虛擬(?:商品|寶物|貨幣)|遊戲點數|點數卡|儲值|串流|電子票|e-?book|app內購|線上諮詢|訂閱內容",
+       r"同意|勾選|確認後(?:始|才|方)?提供|開通|下載|啟用|兌換|提供後|已提供", "消費者事先同意"),
+    _c("hygiene", "已拆封之個人衛生用品（準則第2條第6款）", True,
+       r"個人衛生用品|衛生用品|貼身衣物|內衣|內褲|胸罩|襪|泳衣|泳裝|泳褲|牙刷|牙線|刮鬍|刮鬚|隱形眼鏡|衛生棉|棉條|口罩|耳塞|睡衣|情趣用品|按摩棒|保險套|奶嘴|奶瓶|吸乳器|尿布|牙套|貼身",
+       _OPENED, "已拆封"),
+    _c("air", "國際航空客運服務（準則第2條第7款）", True, r"國際航空|國際機票|國際線|機票|航空客運"),
+]
+# Grey zone: plausibly hygiene, but not obviously; a person must judge (rule-catalogue P05).
+GREY = [
+    _c("cosmetics", "化妝品或保養品（是否屬個人衛生用品須個案判斷）", False,
+       r"化妝品|化粧品|保養品|彩妝|香水|乳液|面膜|精華液|唇膏|口紅|粉底|保健食品|保健品|營養品|食品|食材|茶葉|咖啡豆|酒類|寵物食品|飲品|零食"),
+]
+UNLAWFUL = [
+    _c("sale", "特價、促銷、折扣或出清商品", False,
+       r"特價|特惠|優惠|折扣|打折|促銷|出清|清倉|福袋|福箱|驚喜包|限時|快閃|拍賣|團購|活動商品|活動價|下殺|換季|過季|零碼|格外品|即期品?折扣|暢貨|outlet"),
+    _c("preorder", "預購商品", False, r"預購|預訂|預售|代購|海外代購|訂貨商品"),
+    _c("used", "二手、展示或瑕疵品", False, r"二手|中古|展示品|福利品|九成新|古著|瑕疵品|ng品|樣品|整新品"),
+    _c("fake_custom", "僅就現有顏色、尺寸或規格所為之選擇（非準則所稱客製化）", False,
+       r"(?:顏色|尺寸|尺碼|規格|款式|花色|材質|選項|口味|組合).{0,12}(?:客製|訂製|訂做)|(?:客製|訂製|訂做).{0,12}(?:顏色|尺寸|尺碼|規格|款式|花色|選項|組合)|選擇.{0,8}(?:顏色|尺寸|規格|款式)"),
+    _c("ordinary", "一般商品（不在準則第2條所列範圍）", False,
+       r"服飾|衣服|衣物|上衣|褲子|外套|洋裝|鞋|包包|飾品|配件|首飾|手錶|3c|電子產品|手機|電腦|筆電|平板|耳機|相機|家電|家具|寢具|燈具|玩具|文具|書籍|圖書|雜貨|生活用品|廚具|餐具|香氛|蠟燭|杯|商品一經售出|所有商品|全部商品|全館商品|本店商品|本站商品|任何商品"),
+]
+_OPENED_RE = re.compile(_OPENED)
+_CONDITION_USED = re.compile(r"拆封|開封|拆開|已使用|使用過|試穿|試用|非全新|不再全新|下水|洗滌|剪標|吊牌|標籤|包裝(?:已)?(?:拆|破|毀|損)|外包裝.{0,4}(?:拆|破|損)|開箱|組裝")
+_CONDITION_DAMAGE = re.compile(r"毀損|損壞|損毀|污損|汙損|刮傷|人為|故意|不當使用|可歸責於(?:消費者|您|買家|會員)|缺件|短少|遺失")
+
+
+@dataclass(frozen=True)
+class Placement:
+    verdict: str  # lawful | unlawful | review
+    categories: tuple[str, ...]
+    reason: str
+
+
+def classify_exclusion(subject: str) -> Placement:
+    """Judge the goods and conditions named by an exclusion against 準則 §2.
+
+    ``subject`` is the text that names what is excluded (the clause before the
+    exclusion, its heading and, for a list, the listed items).
+    """
+    unlawful = [c for c in UNLAWFUL if c.pattern.search(subject)]
+    fake_custom = any(c.key == "fake_custom" for c in unlawful)
+    lawful = [c for c in LAWFUL if c.pattern.search(subject) and not (fake_custom and c.key == "custom")]
+    grey = [c for c in GREY if c.pattern.search(subject)]
+    # "ordinary" words can co-occur with lawful ones in a list (內衣 is 衣物): a lawful
+    # hit on the same words wins; sale/preorder/used/fake custom never do.
+    hard_unlawful = [c for c in unlawful if c.key != "ordinary"]
+    if hard_unlawful:
+        return Placement("unlawful", tuple(c.label for c in hard_unlawful), "不在準則第2條所列合理例外範圍")
+    if lawful:
+        missing = [c for c in lawful if c.condition and not c.condition.search(subject)]
+        if missing:
+            # 準則 §2(4)(6) apply only once opened; (5) needs prior consent.
+            return Placement("review", tuple(c.label for c in missing),
+                             "未載明" + "、".join(sorted({c.condition_label for c in missing})) + "之要件")
+        if unlawful and not grey:
+            # e.g. a list naming both 內衣褲 and 一般衣物
+            return Placement("unlawful", tuple(c.label for c in unlawful), "不在準則第2條所列合理例外範圍")
+        return Placement("lawful", tuple(c.label for c in lawful), "屬準則第2條所列合理例外")
+    if grey:
+        return Placement("review", tuple(c.label for c in grey), "商品類別是否屬準則第2條所列例外，須個案判斷")
+    if unlawful:
+        return Placement("unlawful", tuple(c.label for c in unlawful), "不在準則第2條所列合理例外範圍")
+    if _CONDITION_USED.search(subject):
+        return Placement("unlawful", ("已拆封、使用或非全新之一般商品",), "拆封檢查不影響解除權（施行細則第17條）")
+    if _CONDITION_DAMAGE.search(subject):
+        return Placement("review", ("商品毀損或缺件",), "商品毀損是否可歸責於消費者，須個案判斷")
+    return Placement("unlawful", ("未限定商品範圍",), "全面排除七日解除權")
+
+
+def opened_condition(text: str) -> bool:
+    return bool(_OPENED_RE.search(text))

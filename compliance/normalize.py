@@ -1,0 +1,120 @@
+"""Text normalisation with an offset map back to the extracted text.
+
+Rules match against normalised text; evidence is reported in the original, so
+every normalised character remembers where it came from
+(rule-catalogue: "evidence offsets always point into the text as extracted").
+
+Normalisation is a single ``str.translate`` (C speed) whose table only maps a
+character to one character or deletes it, so the offset map is simply the
+indices of the characters that survive:
+
+- full-width ASCII and digits to half-width (１２ -> 12, ：-> :);
+- Simplified-only characters to Traditional (OpenCC's character table; characters
+  that are valid Traditional as well, like 系 or 面, are left alone);
+- 台 -> 臺 and a few common variant forms;
+- ASCII lower case;
+- whitespace other than newlines, quote marks and brackets of titles deleted,
+  so that 「七日 鑑賞期」 and 七日鑑賞期 read the same.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Punctuation that separates clauses is canonicalised to one form each.
+_PUNCT = {
+    "，": ",", "﹐": ",", "；": ";", "﹔": ";", "：": ":", "﹕": ":", "！": "!", "？": "?",
+    "（": "(", "）": ")", "﹙": "(", "﹚": ")", "．": ".", "～": "~", "〜": "~", "－": "-",
+    "—": "-", "–": "-", "﹣": "-", "﹒": ".", "｡": "。", "､": "、",
+}
+# Variant characters that shop terms use interchangeably (rule-catalogue: 台/臺).
+_VARIANTS = {"台": "臺", "裏": "裡", "着": "著", "綫": "線", "衆": "眾", "峯": "峰", "羣": "群",
+             "銹": "鏽", "佈": "布", "週": "周"}
+# Deleted: spaces (but not newlines), quotes and title brackets.
+_DELETE = " \t\r\f\v\u3000\u00a0\u200b\u200c\u200d\ufeff「」『』“”‘’\"'《》〈〉【】"
+
+
+def _opencc_simplified_table() -> dict[str, str]:
+    """Simplified-only characters -> first Traditional reading, from OpenCC's data."""
+    try:
+        import opencc
+    except ImportError:  # pragma: no cover - dependency is pinned
+        return {}
+    base = os.path.join(os.path.dirname(opencc.__file__), "dictionary")
+
+    def read(name: str) -> dict[str, str]:
+        table = {}
+        with open(os.path.join(base, name), encoding="utf-8") as fh:
+            for line in fh:
+                key, _, values = line.rstrip("\n").partition("\t")
+                if len(key) == 1 and values:
+                    table[key] = values.split(" ")[0]
+        return table
+
+    s2t = read("STCharacters.txt")
+    traditional = set(read("TSCharacters.txt"))
+    # A character that is itself Traditional (系, 面, 台, 里…) keeps its meaning in
+    # Traditional text; converting it would corrupt words such as 系統.
+    return {s: t for s, t in s2t.items() if s not in traditional and len(t) == 1 and s != t}
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict[int, int | None]:
+    table: dict[int, int | None] = {}
+    for s, t in _opencc_simplified_table().items():
+        table[ord(s)] = ord(t)
+    for code in range(0xFF01, 0xFF5F):  # full-width ASCII block
+        table[code] = code - 0xFEE0
+    for a, b in _PUNCT.items():
+        table[ord(a)] = ord(b)
+    for a, b in _VARIANTS.items():
+        table[ord(a)] = ord(b)
+    for code in range(ord("A"), ord("Z") + 1):
+        table[code] = code + 32
+    for code in range(0xFF21, 0xFF3B):  # full-width capitals straight to lower case
+        table[code] = code - 0xFEE0 + 32
+    # Variants may themselves be the target of the Simplified table (e.g. 台 from 颱? no:
+    # keep the explicit variant last so it wins).
+    for ch in _DELETE:
+        table[ord(ch)] = None
+    # Simplified forms of variants resolve to the canonical variant.
+    for code, target in list(table.items()):
+        if target is not None and chr(target) in _VARIANTS:
+            table[code] = ord(_VARIANTS[chr(target)])
+    return table
+
+
+_DELETE_SET = frozenset(_DELETE)
+
+
+@dataclass(frozen=True)
+class Normalized:
+    original: str
+    text: str
+    offsets: tuple[int, ...]  # offsets[i] = index in ``original`` of text[i]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a span of normalised text back to a span of the original text."""
+        if not self.text:
+            return 0, 0
+        start = max(0, min(start, len(self.text) - 1))
+        end = max(start + 1, min(end, len(self.text)))
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+    def original_slice(self, start: int, end: int) -> tuple[int, int, str]:
+        a, b = self.span(start, end)
+        return a, b, self.original[a:b]
+
+
+def normalize(text: str) -> Normalized:
+    out = text.translate(_table())
+    deleted = _DELETE_SET
+    offsets = tuple(i for i, ch in enumerate(text) if ch not in deleted)
+    assert len(offsets) == len(out), "translate table must map one character to at most one"
+    return Normalized(text, out, offsets)
+
+
+def normalize_plain(text: str) -> str:
+    """Normalised text without an offset map (for patterns, examples, labels)."""
+    return text.translate(_table())

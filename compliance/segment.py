@@ -1,0 +1,96 @@
+"""Clauses with offsets into the normalised text.
+
+A clause is a sentence-sized unit: text between 。!?; and line breaks. Numbered
+items (第X條, 一、, (一), 1., 1), ・ list bullets) begin on their own line in
+extracted text, so line breaks already separate them; a numbering marker in the
+middle of a line starts a new clause too. Each clause remembers the nearest
+heading above it (short lines without a full stop, or 第X條 titles), which
+rules use as context (e.g. a list under 「下列商品不適用七日解除權」).
+
+jieba is used for word segmentation (``words``) and is imported lazily: loading
+its dictionary costs about half a second, which the self-check command should
+only pay when a rule really needs word boundaries.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+_CLAUSE = re.compile(r"[^。!?;\n]+[。!?;]*")
+# A numbering marker inside a line (after a space was deleted, e.g. "…退貨。(二)…" is
+# handled by 。; this catches "…如下:1.xxx2.yyy" poorly on purpose: only markers
+# that follow punctuation split).
+_INLINE_ITEM = re.compile(r"(?<=[,:、])(?=(?:\(?[一二三四五六七八九十]{1,3}[)、]|\(?\d{1,2}[).、](?!\d)))")
+_HEADING_MAX = 24
+_ITEM_MARK = re.compile(
+    r"^(?:第[一二三四五六七八九十百零〇\d]+[條章節點項]|[一二三四五六七八九十]{1,3}、|\(?[一二三四五六七八九十]{1,3}\)|"
+    r"\d{1,2}[.、)](?!\d)|\(\d{1,2}\)|[・•●○■□◆◇★☆▶►*※-]|q\d*[.:]|a\d*[.:]|q:|a:)"
+)
+
+
+@dataclass(frozen=True)
+class Clause:
+    index: int
+    start: int  # offsets into the normalised text
+    end: int
+    text: str
+    heading: str  # nearest heading above (normalised), '' if none
+    line_start: bool  # the clause begins a line (a heading, an item, a paragraph)
+
+    @property
+    def is_question(self) -> bool:
+        t = self.text.rstrip("。;")
+        return t.endswith("?") or t.endswith("嗎") or t.startswith(("q:", "q.", "問:"))
+
+
+def _is_heading(line: str) -> bool:
+    s = line.strip()
+    if not s or len(s) > _HEADING_MAX:
+        return False
+    if s[-1] in "。;,":
+        return False
+    return True
+
+
+def clauses(text: str) -> list[Clause]:
+    """Split normalised text into clauses, in order, with their headings."""
+    out: list[Clause] = []
+    heading = ""
+    pos = 0
+    for line in text.split("\n"):
+        line_start_pos = pos
+        pos += len(line) + 1
+        if not line:
+            continue
+        if _is_heading(line) and not _ITEM_MARK.match(line):
+            heading = line.strip(":")
+        elif re.match(r"^第[一二三四五六七八九十百零〇\d]+條", line) and len(line) <= _HEADING_MAX + 8:
+            heading = line
+        first = True
+        for m in _CLAUSE.finditer(line):
+            seg_text = m.group()
+            seg_start = line_start_pos + m.start()
+            # split further at inline numbering markers
+            cuts = [0] + [c.start() for c in _INLINE_ITEM.finditer(seg_text)] + [len(seg_text)]
+            for a, b in zip(cuts, cuts[1:]):
+                piece = seg_text[a:b]
+                if not piece.strip(",、:。 "):
+                    continue
+                out.append(Clause(len(out), seg_start + a, seg_start + b, piece, heading, first and a == 0))
+            first = False
+    return out
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    import jieba  # lazily: ~0.5 s to load its dictionary
+
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    return jieba
+
+
+def words(text: str) -> list[str]:
+    """Words of a Chinese text (jieba, search mode), without punctuation."""
+    return [w for w in _jieba().cut_for_search(text) if w.strip() and not re.fullmatch(r"\W+", w)]
