@@ -245,6 +245,7 @@ UNLAWFUL = [
        r"服飾|衣服|衣物|上衣|褲子|外套|洋裝|鞋|包包|飾品|配件|首飾|手錶|3c|電子產品|手機|電腦|筆電|平板|耳機|相機|家電|家具|寢具|燈具|玩具|文具|書籍|圖書|雜貨|生活用品|廚具|餐具|香氛|蠟燭|杯|商品一經售出|所有商品|全部商品|全館商品|本店商品|本站商品|任何商品"),
 ]
 _OPENED_RE = re.compile(_OPENED)
+_FAKE_CUSTOM = next(c for c in UNLAWFUL if c.key == "fake_custom")
 _CONDITION_USED = re.compile(r"拆封|開封|拆開|已使用|使用過|試穿|試用|非全新|不再全新|下水|洗滌|剪標|吊牌|標籤|包裝(?:已)?(?:拆|破|毀|損)|外包裝.{0,4}(?:拆|破|損)|開箱|組裝")
 _CONDITION_DAMAGE = re.compile(r"毀損|損壞|損毀|污損|汙損|刮傷|人為|故意|不當使用|可歸責於(?:消費者|您|買家|會員)|缺件|短少|遺失")
 
@@ -262,10 +263,15 @@ def classify_exclusion(subject: str) -> Placement:
     ``subject`` is the text that names what is excluded (the clause before the
     exclusion, its heading and, for a list, the listed items).
     """
-    unlawful = [c for c in UNLAWFUL if c.pattern.search(subject)]
-    fake_custom = any(c.key == "fake_custom" for c in unlawful)
+    fake_custom = bool(_FAKE_CUSTOM.pattern.search(subject))
     lawful = [c for c in LAWFUL if c.pattern.search(subject) and not (fake_custom and c.key == "custom")]
-    grey = [c for c in GREY if c.pattern.search(subject)]
+    # words of a lawful category (貼身衣物, 冷凍蛋糕) must not count again as ordinary
+    # goods (衣物) or grey ones (食品)
+    rest = subject
+    for c in lawful:
+        rest = c.pattern.sub("□", rest)
+    unlawful = [c for c in UNLAWFUL if c.pattern.search(subject if c.key != "ordinary" else rest)]
+    grey = [c for c in GREY if c.pattern.search(rest)]
     # "ordinary" words can co-occur with lawful ones in a list (內衣 is 衣物): a lawful
     # hit on the same words wins; sale/preorder/used/fake custom never do.
     hard_unlawful = [c for c in unlawful if c.key != "ordinary"]

@@ -96,7 +96,8 @@ class RulePack:
         return {"id": self.id, "version": self.version}
 
 
-def _patterns(path: Path, field_name: str, items, default_status: Status) -> tuple[Pattern, ...]:
+def _patterns(path: Path, field_name: str, items, default_status: Status,
+              default_negatable: bool = True) -> tuple[Pattern, ...]:
     if items is None:
         return ()
     if not isinstance(items, list):
@@ -127,7 +128,7 @@ def _patterns(path: Path, field_name: str, items, default_status: Status) -> tup
             match=rx(item["match"], "match"),
             with_=tuple(rx(w, "with") for w in _as_list(item.get("with"))),
             unless=tuple(rx(u, "unless") for u in _as_list(item.get("unless"))),
-            negatable=bool(item.get("negatable", True)),
+            negatable=bool(item.get("negatable", default_negatable)),
             status=status,
             confidence=float(item.get("confidence", 0.9)),
             heading=rx(item["heading"], "heading") if item.get("heading") else None,
@@ -190,7 +191,11 @@ def load_rule(path: Path) -> Rule:
         raise RuleError(path, "examples", "needs both `fail:` and `pass:` lists", "write at least 4 of each")
     if set(examples) - {"fail", "pass", "needs_review"}:
         raise RuleError(path, "examples", "only fail, pass and needs_review lists are allowed")
-    patterns = _patterns(path, "patterns", data.get("patterns"), Status.PASS if kind is Kind.MANDATORY else default_status)
+    # A mandatory item's wording is often phrased with negations of its own (「免運」,
+    # 「不得冒用」), so its presence patterns ignore negation unless a rule says otherwise.
+    mandatory = kind is Kind.MANDATORY
+    patterns = _patterns(path, "patterns", data.get("patterns"), Status.PASS if mandatory else default_status,
+                         default_negatable=not mandatory)
     if check in ("clauses", "presence") and not patterns and not data.get("fuzzy"):
         raise RuleError(path, "patterns", f"a `{check}` rule needs patterns")
     return Rule(

@@ -1,0 +1,469 @@
+"""evaluate(documents, pack) -> one Result per rule, in catalogue order.
+
+A target is one or more documents (a site's pages). Mandatory items are judged over
+all of them together; prohibited clauses are found in any of them; evidence always
+names the document and offsets into its extracted text.
+
+Checks are plain functions in a dict registry (style.md habit 12); a rule names its
+check in YAML (`check:`), and the generic ones are driven entirely by its patterns.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from . import __version__
+from .match import classify_exclusion, durations, event_before, negated
+from .models import Document, Evidence, Kind, Report, Result, Severity, Status, Target
+from .normalize import Normalized, normalize
+from .rules import Pattern, Rule, RulePack, load_pack
+from .segment import Clause, clauses
+
+TOOL = {"name": "tw-retail-compliance", "version": __version__,
+        "information_uri": "https://github.com/tw-retail-compliance/scanner"}
+
+
+@dataclass
+class Prepared:
+    doc: Document
+    norm: Normalized
+    clauses: list[Clause]
+    starts: list[int] = field(default_factory=list)
+
+    def clause_at(self, pos: int) -> Clause | None:
+        i = bisect.bisect_right(self.starts, pos) - 1
+        if i < 0:
+            return None
+        c = self.clauses[i]
+        return c if c.start <= pos < c.end else None
+
+    def evidence(self, start: int, end: int, matched_by: str) -> Evidence:
+        a, b, text = self.norm.original_slice(start, end)
+        return Evidence(self.doc.location, a, b, text, matched_by)
+
+
+@dataclass(frozen=True)
+class Hit:
+    prep: Prepared
+    clause: Clause
+    start: int  # within the document's normalised text
+    end: int
+    pattern: Pattern | None
+    note: str = ""
+
+    def evidence(self, matched_by: str | None = None) -> Evidence:
+        label = matched_by or (self.pattern.name if self.pattern else "") or self.note
+        return self.prep.evidence(self.clause.start, self.clause.end, label)
+
+
+def prepare(doc: Document) -> Prepared:
+    norm = normalize(doc.text)
+    cl = clauses(norm.text)
+    return Prepared(doc, norm, cl, [c.start for c in cl])
+
+
+class Context:
+    """Everything the checks need about one target, computed once."""
+
+    def __init__(self, documents: list[Document], assume_terms: bool = False):
+        self.documents = documents
+        self.preps = [prepare(d) for d in documents if d.text and d.text.strip()]
+        self.assume_terms = assume_terms
+
+    @cached_property
+    def is_terms(self) -> bool:
+        if self.assume_terms:
+            return True
+        return looks_like_terms(" ".join(p.norm.text for p in self.preps))
+
+    def all_clauses(self):
+        for p in self.preps:
+            for c in p.clauses:
+                yield p, c
+
+    def find(self, pattern: Pattern) -> list[Hit]:
+        """Hits of a pattern: inside one clause, with its `with`, without its `unless`,
+        and (unless `negatable: false`) not governed by a protective construction."""
+        hits: list[Hit] = []
+        seen: set[tuple[int, int]] = set()
+        for p in self.preps:
+            for m in pattern.match.finditer(p.norm.text):
+                clause = p.clause_at(m.start())
+                if clause is None:
+                    continue
+                if m.end() > clause.end:  # crossed a clause boundary: look inside the clause only
+                    m = pattern.match.search(clause.text)
+                    if m is None:
+                        continue
+                    s, e = clause.start + m.start(), clause.start + m.end()
+                else:
+                    s, e = m.start(), m.end()
+                key = (id(p), clause.index)
+                if key in seen:
+                    continue
+                nxt = p.clauses[clause.index + 1] if clause.index + 1 < len(p.clauses) else None
+                if not self._accept(pattern, clause, s - clause.start, nxt):
+                    continue
+                seen.add(key)
+                hits.append(Hit(p, clause, s, e, pattern))
+        return hits
+
+    @staticmethod
+    def _accept(pattern: Pattern, clause: Clause, rel_start: int, following: Clause | None = None) -> bool:
+        text = clause.text
+        # a proviso in the next sentence (「…為管轄法院。但…不在此限」) belongs to this clause
+        context = text + following.text if following is not None and _PROVISO.match(following.text) else text
+        if pattern.with_ and not all(w.search(text) for w in pattern.with_):
+            return False
+        if pattern.unless and any(u.search(context) for u in pattern.unless):
+            return False
+        if pattern.heading is not None and not pattern.heading.search(clause.heading + " " + text):
+            return False
+        if pattern.negatable:
+            if clause.is_question:
+                return False
+            if negated(text, rel_start):
+                return False
+        return True
+
+
+_PROVISO = re.compile(r"(?:但|惟|然|不過|除此之外|另)")
+
+_TERMS_SIGNALS = [
+    re.compile(r"本(?:公司|網站|站|店|商店|賣場|平臺|商城|品牌)|我們|敝(?:公司|店)"),
+    re.compile(r"會員|消費者|顧客|買家|您"),
+    re.compile(r"訂購|訂單|下單|購買"),
+    re.compile(r"退貨|退換|退款|解除"),
+    re.compile(r"付款|信用卡|貨到付款|匯款|轉帳"),
+    re.compile(r"運費|配送|寄送|出貨|宅配|物流"),
+    re.compile(r"條款|須知|政策|規範|說明|注意事項"),
+    re.compile(r"商品|產品|服務"),
+]
+_NEWS = re.compile(r"記者|報導|報導指出|表示|指出|據了解|呼籲|民眾|網友|消基會|消保官|提醒|業者|投訴|申訴案")
+_SELF = re.compile(r"本(?:公司|網站|站|店|商店|賣場|平臺|商城|品牌)|我們|敝(?:公司|店)|本條款|本契約|本服務")
+
+
+def looks_like_terms(text: str) -> bool:
+    """Is this a trader's own terms, not e.g. a news report about terms? (issue 2: bad input)"""
+    if len(text) < 80:
+        return False
+    score = sum(1 for rx in _TERMS_SIGNALS if rx.search(text))
+    if score < 5:
+        return False
+    news, own = len(_NEWS.findall(text)), len(_SELF.findall(text))
+    return not (news >= 6 and news > 2 * own)
+
+
+# --- results -------------------------------------------------------------------
+
+def _result(rule: Rule, status: Status, message: str, evidence=(), confidence: float = 0.9) -> Result:
+    return Result(rule_id=rule.id, kind=rule.kind, title=rule.title, status=status, severity=rule.severity,
+                  confidence=confidence, legal_basis=list(rule.legal_basis), message=message, fix=rule.fix,
+                  evidence=list(evidence))
+
+
+def _pass_message(rule: Rule) -> str:
+    if rule.pass_message:
+        return rule.pass_message
+    if rule.kind is Kind.MANDATORY:
+        return f"已載明「{rule.title}」。"
+    return f"未發現「{rule.title}」之條款。"
+
+
+def _absence(ctx: Context, what: str) -> list[Evidence]:
+    """A missing item has no clause to show; name what was searched (empty slices)."""
+    return [Evidence(p.doc.location, 0, 0, "", f"未找到：{what}") for p in ctx.preps]
+
+
+def _dedupe(hits: list[Hit]) -> list[Hit]:
+    seen, out = set(), []
+    for h in hits:
+        key = (h.prep.doc.location, h.clause.index)
+        if key not in seen:
+            seen.add(key)
+            out.append(h)
+    return out
+
+
+# --- checks --------------------------------------------------------------------
+
+def check_clauses(rule: Rule, ctx: Context) -> Result:
+    """Prohibited, statutory, unfair and advisory clauses: any hit is a finding."""
+    hits = _dedupe([h for pat in rule.patterns for h in ctx.find(pat)])
+    findings = [h for h in hits if h.pattern.status is not Status.PASS]
+    if not findings:
+        return _result(rule, Status.PASS, _pass_message(rule), confidence=0.8)
+    status = Status.FAIL if any(h.pattern.status is Status.FAIL for h in findings) else Status.NEEDS_REVIEW
+    if rule.kind is Kind.UNFAIR:
+        status = Status.NEEDS_REVIEW  # rule-catalogue: U rules are never fail
+    conf = max(h.pattern.confidence for h in findings)
+    return _result(rule, status, rule.message, [h.evidence() for h in findings[:10]], conf)
+
+
+def check_presence(rule: Rule, ctx: Context) -> Result:
+    """Mandatory items: present (a pattern or a close paraphrase of the statutory text),
+    and not contradicted."""
+    contradictions = _dedupe([h for pat in rule.contradicted_by for h in ctx.find(pat)])
+    if contradictions:
+        return _result(rule, Status.FAIL, rule.message, [h.evidence() for h in contradictions[:10]],
+                       max(h.pattern.confidence for h in contradictions))
+    hits = _dedupe([h for pat in rule.patterns for h in ctx.find(pat)])
+    if hits:
+        return _result(rule, Status.PASS, _pass_message(rule), [hits[0].evidence()], hits[0].pattern.confidence)
+    fuzzy = _fuzzy_presence(rule, ctx)
+    if fuzzy is not None:
+        hit, score = fuzzy
+        return _result(rule, Status.PASS, _pass_message(rule), [hit.evidence(f"近似法定文字（相似度 {score:.0f}）")],
+                       0.6 + 0.3 * (score - 80) / 20)
+    return _result(rule, Status.FAIL, rule.message, _absence(ctx, rule.title), 0.8)
+
+
+def _fuzzy_presence(rule: Rule, ctx: Context):
+    if not rule.fuzzy:
+        return None
+    from rapidfuzz import fuzz, process
+
+    from .normalize import normalize_plain
+
+    threshold = float(rule.params.get("fuzzy_threshold", 82))
+    pool = list(ctx.all_clauses())
+    for reference in rule.fuzzy:
+        ref = normalize_plain(reference)
+        candidates = [(p, c) for p, c in pool if len(c.text) >= 0.6 * len(ref)]
+        if not candidates:
+            continue
+        best = process.extractOne(ref, [c.text for _, c in candidates], scorer=fuzz.partial_ratio,
+                                  score_cutoff=threshold)
+        if best is not None:
+            _, score, idx = best
+            p, c = candidates[idx]
+            return Hit(p, c, c.start, c.end, None, "fuzzy"), score
+    return None
+
+
+def check_trader_info(rule: Rule, ctx: Context) -> Result:
+    """M01: the five items of 應記載一 / 消保法 §18 I(1); report which are missing."""
+    from .match import compile_regex
+
+    found: dict[str, Evidence] = {}
+    fields = rule.params["fields"]
+    for key, spec in fields.items():
+        for source in spec["patterns"]:
+            rx = compile_regex(source)
+            for p in ctx.preps:
+                m = rx.search(p.norm.text)
+                if m:
+                    found[key] = p.evidence(m.start(), m.end(), spec["label"])
+                    break
+            if key in found:
+                break
+    missing = [spec["label"] for key, spec in fields.items() if key not in found]
+    evidence = list(found.values())
+    if not missing:
+        return _result(rule, Status.PASS, _pass_message(rule), evidence, 0.85)
+    message = f"{rule.message}缺少：{'、'.join(missing)}。"
+    return _result(rule, Status.FAIL, message, evidence or _absence(ctx, "、".join(missing)), 0.8)
+
+
+def _period_candidates(rule: Rule, ctx: Context):
+    from .match import compile_regex
+
+    context = compile_regex(rule.params["context"])
+    after = compile_regex(rule.params["verb_after"])
+    before = compile_regex(rule.params["named_before"])
+    skip = compile_regex(rule.params["not_withdrawal"])
+    for p, c in ctx.all_clauses():
+        if c.is_question or not context.search(c.text):
+            continue
+        for d in durations(c.text):
+            tail = c.text[d.end:d.end + 16]
+            head = c.text[max(0, d.start - 14):d.start]
+            m_after = after.match(tail)
+            if not (m_after or before.search(head)):
+                continue
+            if skip.search(head + c.text[d.start:d.end] + tail[: m_after.end() if m_after else 8]):
+                continue
+            # negated mention ("不是七日內…" is rare); a duration under 不適用 is an exclusion
+            event = event_before(c.text, d.start) or event_before(c.text, min(len(c.text), d.end + 14), 14)
+            yield p, c, d, event
+
+
+def check_withdrawal_period(rule: Rule, ctx: Context) -> Result:
+    """M10: at least 7 days, counted from receipt (消保法 §19 I). Shorter, or counted from
+    ordering, shipping or payment, contradicts the statute."""
+    minimum = float(rule.params.get("minimum_days", 7))
+    good, bad = [], []
+    for p, c, d, event in _period_candidates(rule, ctx):
+        hit = Hit(p, c, c.start + d.start, c.start + d.end, None)
+        if d.days < minimum:
+            bad.append((hit, f"期間僅{d.text}，少於法定七日"))
+        elif event in ("order", "ship", "pay"):
+            label = {"order": "訂購／下單", "ship": "出貨", "pay": "付款"}[event]
+            bad.append((hit, f"自{label}起算，非自收受商品起算"))
+        else:
+            good.append((hit, event))
+    if bad:
+        reasons = "；".join(dict.fromkeys(r for _, r in bad))
+        ev = [h.evidence(r) for h, r in bad[:5]]
+        return _result(rule, Status.FAIL, f"{rule.message}（{reasons}）", ev, 0.85)
+    if good:
+        hit, event = good[0]
+        conf = 0.9 if event == "receipt" else 0.7
+        return _result(rule, Status.PASS, _pass_message(rule), [hit.evidence("七日解除權期間")], conf)
+    return _result(rule, Status.FAIL, rule.message, _absence(ctx, "七日解除權之告知"), 0.8)
+
+
+def check_refund(rule: Rule, ctx: Context) -> Result:
+    """S01: refund within 15 days (消保法 §19-2 II), not only as store credit (§19-2 III, 民法 §259)."""
+    from .match import compile_regex
+
+    limit = float(rule.params.get("maximum_days", 15))
+    refund_rx = compile_regex(rule.params["refund"])
+    other_rx = compile_regex(rule.params["other_action"])
+    findings: list[tuple[Hit, str]] = []
+    for p, c in ctx.all_clauses():
+        if c.is_question:
+            continue
+        if not refund_rx.search(c.text):
+            continue
+        for d in durations(c.text):
+            if not _refund_duration(c.text, d, refund_rx, other_rx):
+                continue
+            if negated(c.text, d.start):
+                continue
+            if d.days > limit:
+                note = f"退款期間{d.text}" + ("（工作天長於日曆日）" if d.working else "") + "，逾十五日"
+                findings.append((Hit(p, c, c.start + d.start, c.start + d.end, None), note))
+    for pat in rule.patterns:  # store-credit-only and other pattern findings
+        for h in ctx.find(pat):
+            if h.pattern.status is not Status.PASS:
+                findings.append((h, h.pattern.name))
+    if not findings:
+        return _result(rule, Status.PASS, _pass_message(rule), confidence=0.8)
+    notes = "；".join(dict.fromkeys(n for _, n in findings))
+    seen, ev = set(), []
+    for h, n in findings:
+        key = (h.prep.doc.location, h.clause.index)
+        if key not in seen:
+            seen.add(key)
+            ev.append(h.evidence(n))
+    return _result(rule, Status.FAIL, f"{rule.message}（{notes}）", ev[:10], 0.85)
+
+
+def _refund_duration(text: str, d, refund_rx, other_rx) -> bool:
+    """Does this duration measure the refund? 「…一個月時間辦理退款」 (refund after it) or
+    「退款將於收到後14個工作天內」 (refund before it), with no other action (寄回, 申請…)
+    between them that the duration could belong to instead."""
+    after = text[d.end:d.end + 14]
+    m = refund_rx.search(after)
+    if m and not other_rx.search(after[:m.start()]):
+        return True
+    before = text[max(0, d.start - 18):d.start]
+    last = None
+    for last in refund_rx.finditer(before):
+        pass
+    return bool(last and not other_rx.search(before[last.end():]))
+
+
+def check_withdrawal_restrictions(rule: Rule, ctx: Context) -> Result:
+    """P05: costs, reasons, approvals (patterns) and exclusions judged against the closed
+    list of 準則 §2 (exclusion triggers in params)."""
+    from .match import compile_regex
+
+    fails: list[tuple[Hit, str]] = []
+    reviews: list[tuple[Hit, str]] = []
+    for pat in rule.patterns:
+        for h in ctx.find(pat):
+            (reviews if h.pattern.status is Status.NEEDS_REVIEW else fails).append((h, h.pattern.name))
+    exclusion = Pattern(name="exclusion", match=compile_regex(rule.params["exclusion"]),
+                        unless=tuple(compile_regex(u) for u in rule.params.get("exclusion_unless", [])))
+    list_intro = compile_regex(rule.params["list_intro"])
+    for h in ctx.find(exclusion):
+        subject = _exclusion_subject(h, list_intro)
+        placement = classify_exclusion(subject)
+        note = f"排除解除權：{'、'.join(placement.categories)}（{placement.reason}）"
+        if placement.verdict == "unlawful":
+            fails.append((h, note))
+        elif placement.verdict == "review":
+            reviews.append((h, note))
+    if fails:
+        ev = _unique_evidence(fails + reviews)
+        notes = "；".join(dict.fromkeys(n for _, n in fails))
+        return _result(rule, Status.FAIL, f"{rule.message}（{notes}）", ev, 0.85)
+    if reviews:
+        notes = "；".join(dict.fromkeys(n for _, n in reviews))
+        return _result(rule, Status.NEEDS_REVIEW, f"下列條款須人工判斷是否限制解除權：{notes}", _unique_evidence(reviews), 0.6)
+    return _result(rule, Status.PASS, _pass_message(rule), confidence=0.8)
+
+
+def _unique_evidence(items: list[tuple[Hit, str]]) -> list[Evidence]:
+    seen, ev = set(), []
+    for h, n in items:
+        key = (h.prep.doc.location, h.clause.index)
+        if key not in seen:
+            seen.add(key)
+            ev.append(h.evidence(n))
+    return ev[:10]
+
+
+def _exclusion_subject(hit: Hit, list_intro) -> str:
+    """What an exclusion excludes: the clause up to the trigger, its heading, and the list
+    it introduces (「下列商品不適用…:」) or closes (「以上商品恕不退換」)."""
+    c, cl = hit.clause, hit.prep.clauses
+    parts = [c.heading, c.text[: hit.start - c.start]]
+    text = c.text
+    if list_intro.search(text):
+        if re.search(r"(?:以上|上述|前述|上列|前列)", text):
+            parts += [x.text for x in cl[max(0, c.index - 8):c.index] if x.heading == c.heading]
+        else:
+            parts += [x.text for x in cl[c.index + 1:c.index + 9] if x.heading == c.heading or x.line_start]
+    # the words after the trigger (e.g. 「不適用七日解除權之商品：生鮮食品」)
+    parts.append(text[hit.end - c.start:])
+    return " ".join(parts)
+
+
+CHECKS = {
+    "clauses": check_clauses,
+    "presence": check_presence,
+    "trader_info": check_trader_info,
+    "withdrawal_period": check_withdrawal_period,
+    "refund": check_refund,
+    "withdrawal_restrictions": check_withdrawal_restrictions,
+}
+
+
+# --- entry points --------------------------------------------------------------
+
+def evaluate(documents: list[Document], pack: RulePack | None = None, *, assume_terms: bool = False,
+             only: list[str] | None = None) -> list[Result]:
+    """Judge a target (one or more documents) under a rule pack: one Result per rule."""
+    pack = pack or load_pack()
+    ctx = Context(documents, assume_terms=assume_terms)
+    rules = [r for r in pack.rules if only is None or r.id in only]
+    if not ctx.preps:
+        return [_result(r, Status.ERROR, "無可判斷之文字（文件為空或無法讀取），不得視為符合。",
+                        confidence=1.0) for r in rules]
+    if not ctx.is_terms:
+        return [_result(r, Status.NOT_APPLICABLE,
+                        "本文件不似企業經營者之網路交易定型化契約條款（例如新聞或一般文章），未予判斷；如確為條款，請人工檢視。",
+                        confidence=0.6) for r in rules]
+    return [CHECKS[r.check](r, ctx) for r in rules]
+
+
+def check_documents(documents: list[Document], *, target_kind: str, target_name: str,
+                    pack: RulePack | None = None) -> Report:
+    pack = pack or load_pack()
+    results = evaluate(documents, pack)
+    return Report(tool=dict(TOOL), rulepack=pack.as_dict(), target=Target(target_kind, target_name, documents),
+                  results=results)
+
+
+def error_report(documents: list[Document], *, target_kind: str, target_name: str, message: str,
+                 pack: RulePack | None = None) -> Report:
+    """A target that could not be read: every rule `error`, never pass (rule-catalogue)."""
+    pack = pack or load_pack()
+    results = [_result(r, Status.ERROR, message, confidence=1.0) for r in pack.rules]
+    return Report(tool=dict(TOOL), rulepack=pack.as_dict(), target=Target(target_kind, target_name, documents),
+                  results=results)
