@@ -1,0 +1,54 @@
+"""The built-in demo: fictional shops served on 127.0.0.1, scanned into a fresh log.
+
+The demo shops are the crawl tests' fixture site (tests/fixtures/sites), so what the
+README demo shows is what the tests assert.
+"""
+from __future__ import annotations
+
+import importlib.util
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVER_MODULE = ROOT / "tests" / "fixtures" / "demo_server.py"
+
+
+def demo_server():
+    """The fixture server module (loaded by path: it lives beside the tests that use it)."""
+    name = "compliance_demo_server"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, SERVER_MODULE)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def run_demo(out_dir: Path, *, keep_serving: bool = False) -> tuple[Path, int]:
+    from rich.console import Console
+
+    from .cli_scan import _run_scan_command
+
+    console = Console(stderr=True)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    db = out_dir / "inspections.db"
+    for suffix in ("", "-wal", "-shm"):  # a demo starts from an empty log
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    targets = out_dir / "shops.csv"
+    with demo_server().start_demo_sites() as sites:
+        sites.write_targets_csv(targets)
+        console.print(f"示範網站已啟動：{len(sites.urls)} 家虛構商店（127.0.0.1），目標清單 {targets}")
+        scan_id = _run_scan_command(str(targets), str(db), True, "demo", None, out_dir / "summary.html")
+        console.print("檢視結果：python -m compliance report --db " + str(db) + " --format summary -o summary.html")
+        if keep_serving:
+            console.print("示範網站持續提供中，按 Ctrl-C 結束。")
+            for key, url in sites.urls.items():
+                console.print(f"  {key}: {url}")
+            try:
+                while True:
+                    time.sleep(3600)
+            except KeyboardInterrupt:
+                pass
+    return db, scan_id
