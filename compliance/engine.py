@@ -87,27 +87,40 @@ class Context:
         """Hits of a pattern: inside one clause, with its `with`, without its `unless`,
         and (unless `negatable: false`) not governed by a protective construction."""
         hits: list[Hit] = []
-        seen: set[tuple[int, int]] = set()
+        rx = pattern.match
         for p in self.preps:
-            for m in pattern.match.finditer(p.norm.text):
+            text, pos = p.norm.text, 0
+            while True:
+                m = rx.search(text, pos)
+                if m is None:
+                    break
                 clause = p.clause_at(m.start())
                 if clause is None:
+                    pos = m.start() + 1
                     continue
-                if m.end() > clause.end:  # crossed a clause boundary: look inside the clause only
-                    m = pattern.match.search(clause.text)
-                    if m is None:
-                        continue
-                    s, e = clause.start + m.start(), clause.start + m.end()
+                if m.end() > clause.end:
+                    # crossed a clause boundary: look inside this clause only, then go on
+                    # from the next clause (a later clause may hold the real hit)
+                    m = rx.search(clause.text)
+                    s = clause.start + m.start() if m else -1
                 else:
-                    s, e = m.start(), m.end()
-                key = (id(p), clause.index)
-                if key in seen:
+                    s = m.start()
+                pos = clause.end  # one hit per clause is enough
+                if m is None:
                     continue
                 nxt = p.clauses[clause.index + 1] if clause.index + 1 < len(p.clauses) else None
                 if not self._accept(pattern, clause, s - clause.start, nxt):
-                    continue
-                seen.add(key)
-                hits.append(Hit(p, clause, s, e, pattern))
+                    # this occurrence is negated or excluded; a later one in the same clause may not be
+                    m2 = None
+                    for m2 in rx.finditer(clause.text, s - clause.start + 1):
+                        if self._accept(pattern, clause, m2.start(), nxt):
+                            break
+                    else:
+                        m2 = None
+                    if m2 is None:
+                        continue
+                    s, m = clause.start + m2.start(), m2
+                hits.append(Hit(p, clause, s, s + (m.end() - m.start()), pattern))
         return hits
 
     @staticmethod
@@ -278,7 +291,7 @@ def _period_candidates(rule: Rule, ctx: Context):
         if c.is_question or not context.search(c.text):
             continue
         for d in durations(c.text):
-            tail = c.text[d.end:d.end + 16]
+            tail = c.text[d.end:d.end + 28]
             head = c.text[max(0, d.start - 14):d.start]
             m_after = after.match(tail)
             if not (m_after or before.search(head)):
@@ -412,16 +425,37 @@ def _exclusion_subject(hit: Hit, list_intro) -> str:
     """What an exclusion excludes: the clause up to the trigger, its heading, and the list
     it introduces (「下列商品不適用…:」) or closes (「以上商品恕不退換」)."""
     c, cl = hit.clause, hit.prep.clauses
-    parts = [c.heading, c.text[: hit.start - c.start]]
-    text = c.text
-    if list_intro.search(text):
-        if re.search(r"(?:以上|上述|前述|上列|前列)", text):
-            parts += [x.text for x in cl[max(0, c.index - 8):c.index] if x.heading == c.heading]
+    parts = [c.heading, c.text]
+    if list_intro.search(c.text):
+        # the clause that opens the list is item N of its own list; its items end where
+        # item N+1 of that list begins (「三、下列商品不適用…：(一)…(二)…四、前項以外之商品…」)
+        own = _item_marker(hit.prep, c)
+        if re.search(r"(?:以上|上述|前述|上列|前列)", c.text):
+            items = []
+            for x in reversed(cl[max(0, c.index - 8):c.index]):
+                if (own and _item_marker(hit.prep, x) == own) or x.heading != c.heading:
+                    break
+                items.append(x.text)
         else:
-            parts += [x.text for x in cl[c.index + 1:c.index + 9] if x.heading == c.heading or x.line_start]
-    # the words after the trigger (e.g. 「不適用七日解除權之商品：生鮮食品」)
-    parts.append(text[hit.end - c.start:])
+            items = []
+            for x in cl[c.index + 1:c.index + 9]:
+                if (own and _item_marker(hit.prep, x) == own) or _INCLUSION.search(x.text):
+                    break
+                items.append(x.text)
+        parts += items
     return " ".join(parts)
+
+
+# a list item that puts goods back under the 7-day right is not part of the exclusion
+_INCLUSION = re.compile(r"(?:仍|均|皆|亦|一律)(?:可)?適用|仍(?:得|可|享有)|不在此限")
+
+
+def _item_marker(prep: Prepared, clause: Clause) -> str:
+    """The numbering type of the line a clause belongs to."""
+    i = clause.index
+    while i > 0 and not prep.clauses[i].line_start:
+        i -= 1
+    return prep.clauses[i].marker
 
 
 CHECKS = {

@@ -318,9 +318,12 @@ def html_to_text(html: str) -> tuple[str, str]:
         el.decompose()
     _remove_boilerplate(soup)
     out = _Lines()
-    _walk(soup.body or soup, out)
-    out.flush()
-    text = "\n".join(out.lines)
+    try:
+        _walk(soup.body or soup, out)
+        out.flush()
+        text = "\n".join(out.lines)
+    except RecursionError:  # absurdly deep markup: plain text, one block per line
+        text = "\n".join(ln for ln in (_SPACES.sub(" ", s).strip() for s in soup.get_text("\n").split("\n")) if ln)
     if not title:
         h1 = soup.find("h1")
         title = _SPACES.sub(" ", h1.get_text()).strip() if h1 else ""

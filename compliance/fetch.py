@@ -14,7 +14,8 @@ from urllib.parse import urlparse
 from . import __version__
 
 PROJECT_URL = "https://github.com/tw-retail-compliance/scanner"
-USER_AGENT = f"tw-retail-compliance/{__version__} (+{PROJECT_URL}; 定型化契約訪查)"
+# ASCII only: HTTP header values are Latin-1 (urllib refuses anything else)
+USER_AGENT = f"tw-retail-compliance/{__version__} (+{PROJECT_URL}; standard-terms inspection)"
 MAX_BYTES = 20 * 1024 * 1024  # the same cap as local files (issue 2: a 20 MB file is refused)
 TIMEOUT = 20
 

@@ -20,14 +20,16 @@ from functools import lru_cache
 
 MACROS = {
     # who writes the terms
-    "TRADER": r"(?:本公司|本網站|本網|本站|本店|本商店|本賣場|本平臺|本商城|本品牌|本工作室|本團隊|我們|我司|敝公司|敝店|賣家|賣方|店家|業者|商家|小編|平臺|公司|企業經營者)",
+    "TRADER": r"(?:本公司|本網站|本網|本站|本店|本商店|本賣場|本平臺|本商城|本品牌|本工作室|本團隊|我們|我司|敝公司|敝店|賣家|賣方|店家|業者|商家|小編|平臺|公司|企業經營者|出賣人|供應商|廠商)",
     # who reads them
-    "CONSUMER": r"(?:消費者|會員|您|你|買家|買方|顧客|客戶|用戶|使用者|訂購人|購買人|購買者|妳|親|客人)",
+    "CONSUMER": r"(?:消費者|會員|您|你|買家|買方|顧客|客戶|用戶|使用者|訂購人|購買人|購買者|妳|親|客人|訂戶|學員)",
     "NUM": r"(?:\d+(?:\.\d+)?|[零〇一二兩三四五六七八九十百半]+)",
     # the 7-day right under 消保法 §19 I, however a shop names it
     "WITHDRAW": r"(?:解除契約|解除權|解約|七日|7日|七天|7天|鑑賞期|猶豫期|無條件退貨|退貨|退換貨|退換|退款|退費|取消訂單|退回商品)",
     "RETURN": r"(?:退貨|退換貨|退換|退回|退款|退費|解除契約|解約|解除)",
-    "MAY": r"(?:得|可|可以|能|有權|保留|隨時|逕行|逕自|自行)",
+    "MAY": r"(?<![不無非未])(?:得|可|可以|能|有權|保留|隨時|逕行|逕自|自行)",
+    # store credit instead of money (消保法 §19-2 III with 民法 §259)
+    "CREDIT": r"(?:購物金|折價券|折抵券|抵用券|優惠券|點數|紅利|禮券|儲值金|回饋金|商品券|電子券|錢包|store ?credit)",
     "NEG": r"(?:不得|不可|不能|不會|不應|不予|禁止|無權|絕不|並不|不)",
 }
 
@@ -57,12 +59,12 @@ def compile_regex(source: str) -> re.Pattern:
 # Constructions that make what follows them protective: the trader may NOT do it,
 # the consumer need NOT bear it, the right is NOT affected.
 _PROTECTIVE_BEFORE = re.compile(
-    r"(?:不得|不會|不可|不能|不應|不再|絕不|並不|禁止|嚴禁|無權|毋須|無須|無需|不須|不需|不必|不用|免|免除|免收|毋庸)"
+    r"(?:不得|不會|不可|不能|不應|不再|不以|不將|不把|不因|絕不|並不|禁止|嚴禁|無權|毋須|無須|無需|不須|不需|不必|不用|免|免除|免收|毋庸)"
     r"(?:以|因|藉|假借|就|對|向|要求|請求|收取|另行|另外|額外|再|任意|片面|單方|擅自|逕行|自行|隨意)?"
 )
 _PROTECTIVE_REASON = re.compile(r"(?:不得|不會|不可|不能|不應|絕不|並不|禁止|不因|並非|非)(?:以|因|藉|假借).{0,40}?(?:為由|理由|為藉口|而)")
 _UNAFFECTED = re.compile(r"(?:不影響|不妨礙|無損|不減損|不限制|不排除|不減少|不致|仍(?:得|可|享有|保有|享|有權|能)|依法享有|均可|皆可|一律可)")
-_NEGATION_WINDOW = 8
+_NEGATION_WINDOW = 12
 
 
 def negated(clause: str, hit_start: int) -> str | None:
@@ -73,6 +75,9 @@ def negated(clause: str, hit_start: int) -> str | None:
     negation is part of the hit.
     """
     before = clause[:hit_start]
+    # the hit begins with the second half of a negated compound: 無|須, 不|需, 毋|須
+    if before[-1:] in ("無", "毋", "不", "免", "勿") and clause[hit_start:hit_start + 1] in "須需必用得應要":
+        return before[-1:] + clause[hit_start:hit_start + 1]
     window = before[-_NEGATION_WINDOW:]
     # a direct negator just before the hit (不得/無須/免 …), not separated by a comma
     m = None
@@ -269,7 +274,8 @@ def classify_exclusion(subject: str) -> Placement:
     # goods (衣物) or grey ones (食品)
     rest = subject
     for c in lawful:
-        rest = c.pattern.sub("□", rest)
+        # with the words that qualify it (「文具專門雜誌」 is a magazine, not stationery)
+        rest = re.sub(r"[^\s、,;:及和與或/()]{0,6}(?:" + c.pattern.pattern + ")", "□", rest)
     unlawful = [c for c in UNLAWFUL if c.pattern.search(subject if c.key != "ordinary" else rest)]
     grey = [c for c in GREY if c.pattern.search(rest)]
     # "ordinary" words can co-occur with lawful ones in a list (內衣 is 衣物): a lawful
@@ -283,9 +289,10 @@ def classify_exclusion(subject: str) -> Placement:
             # 準則 §2(4)(6) apply only once opened; (5) needs prior consent.
             return Placement("review", tuple(c.label for c in missing),
                              "未載明" + "、".join(sorted({c.condition_label for c in missing})) + "之要件")
-        if unlawful and not grey:
-            # e.g. a list naming both 內衣褲 and 一般衣物
-            return Placement("unlawful", tuple(c.label for c in unlawful), "不在準則第2條所列合理例外範圍")
+        if unlawful:
+            # e.g. 「內衣褲及一般衣物」 or 「文具專門雜誌」: lawful and ordinary words side by side
+            return Placement("review", tuple(c.label for c in lawful + unlawful),
+                             "例外商品與一般商品並列，須人工確認排除範圍")
         return Placement("lawful", tuple(c.label for c in lawful), "屬準則第2條所列合理例外")
     if grey:
         return Placement("review", tuple(c.label for c in grey), "商品類別是否屬準則第2條所列例外，須個案判斷")

@@ -19,6 +19,7 @@ indices of the characters that survive:
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -30,7 +31,8 @@ _PUNCT = {
 }
 # Variant characters that shop terms use interchangeably (rule-catalogue: 台/臺).
 _VARIANTS = {"台": "臺", "裏": "裡", "着": "著", "綫": "線", "衆": "眾", "峯": "峰", "羣": "群",
-             "銹": "鏽", "佈": "布", "週": "周"}
+             "銹": "鏽", "佈": "布", "週": "周",
+             "爲": "為", "僞": "偽", "眞": "真", "敎": "教", "衞": "衛", "啓": "啟", "晩": "晚", "綑": "捆"}
 # Deleted: spaces (but not newlines), quotes and title brackets.
 _DELETE = " \t\r\f\v\u3000\u00a0\u200b\u200c\u200d\ufeff「」『』“”‘’\"'《》〈〉【】"
 
@@ -107,10 +109,29 @@ class Normalized:
         return a, b, self.original[a:b]
 
 
+# A line break inside a sentence (PDF text, hard-wrapped plain text) is not a clause
+# boundary: a long line that does not end in sentence punctuation, followed by a line
+# that does not start a new item, continues the sentence.
+_SOFT_BREAK = re.compile(r"(?<=[^\s。．.!?;:！？；：」』）)])\n(?=[^\s・•●○■□◆◇★☆▶►▸*※\-－0-9０-９一二三四五六七八九十(（第QqAaＱＡ問答【])")
+_SOFT_MIN_LINE = 20
+
+
+def _join_soft_breaks(text: str) -> str:
+    if "\n" not in text:
+        return text
+
+    def repl(m: re.Match) -> str:
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        return " " if m.start() - line_start >= _SOFT_MIN_LINE else "\n"
+
+    return _SOFT_BREAK.sub(repl, text)  # same length: offsets stay valid
+
+
 def normalize(text: str) -> Normalized:
-    out = text.translate(_table())
+    joined = _join_soft_breaks(text)
+    out = joined.translate(_table())
     deleted = _DELETE_SET
-    offsets = tuple(i for i, ch in enumerate(text) if ch not in deleted)
+    offsets = tuple(i for i, ch in enumerate(joined) if ch not in deleted)
     assert len(offsets) == len(out), "translate table must map one character to at most one"
     return Normalized(text, out, offsets)
 

@@ -29,6 +29,24 @@ _ITEM_MARK = re.compile(
 )
 
 
+_MARKER_TYPES = [
+    ("article", re.compile(r"^第[一二三四五六七八九十百零〇\d]+[條章節點項]")),
+    ("cjk", re.compile(r"^[一二三四五六七八九十]{1,3}、")),
+    ("paren-cjk", re.compile(r"^\([一二三四五六七八九十]{1,3}\)")),
+    ("num", re.compile(r"^\d{1,2}[.、](?!\d)")),
+    ("paren-num", re.compile(r"^(?:\(\d{1,2}\)|\d{1,2}\))")),
+    ("bullet", re.compile(r"^[・•●○■□◆◇★☆▶►▸*※-]")),
+]
+
+
+def marker_type(text: str) -> str:
+    """The kind of numbering a line starts with ('' if none): items of one list share it."""
+    for name, rx in _MARKER_TYPES:
+        if rx.match(text):
+            return name
+    return ""
+
+
 @dataclass(frozen=True)
 class Clause:
     index: int
@@ -37,6 +55,10 @@ class Clause:
     text: str
     heading: str  # nearest heading above (normalised), '' if none
     line_start: bool  # the clause begins a line (a heading, an item, a paragraph)
+
+    @property
+    def marker(self) -> str:
+        return marker_type(self.text) if self.line_start else ""
 
     @property
     def is_question(self) -> bool:

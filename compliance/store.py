@@ -232,6 +232,9 @@ class Store:
         """Record that a scan is run again (to finish it); returns the scan row."""
         scan = self.scan(scan_id)
         with self.db.atomic():
+            # a run that never said how it ended was killed
+            self.db.execute("UPDATE scan_runs SET status = 'interrupted', finished_at = ? "
+                            "WHERE scan_id = ? AND finished_at IS NULL", [now(), scan_id])
             self.db.execute("UPDATE scans SET status = 'running', finished_at = NULL WHERE id = ?", [scan_id])
             self._insert("scan_runs", {"scan_id": scan_id, "started_at": now(), "launched_by": launched_by,
                                        "status": "running"})

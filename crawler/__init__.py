@@ -1,0 +1,1 @@
+"""Scrapy project: fetches shops' policy pages for the inspection log (docs/architecture.md)."""
