@@ -165,7 +165,38 @@ def _m001_initial(db: Database) -> None:
         + "".join(_append_only(t) for t in ("targets", "pages", "analyses", "results", "reviews")))
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_m001_initial]
+def _m002_console(db: Database) -> None:
+    """Reviewer accounts and the full-text clause index of the review console (issue 4).
+
+    Accounts are not evidence: only a password can change (``user passwd``), nothing is deleted.
+    The index is derived data (rebuildable from ``pages``): ``clause_index`` holds each clause
+    of a page as space-joined jieba tokens (FTS5), ``indexed_pages`` which pages are done.
+    """
+    db.executescript("""
+    CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        password_hash TEXT NOT NULL,                 -- werkzeug.security (scrypt)
+        created_at TEXT NOT NULL,
+        created_by TEXT
+    );
+    CREATE TABLE indexed_pages (
+        page_id INTEGER PRIMARY KEY REFERENCES pages(id),
+        indexed_at TEXT NOT NULL,
+        clauses INTEGER NOT NULL
+    );
+    CREATE VIRTUAL TABLE clause_index USING fts5(
+        tokens,                                      -- jieba words of the normalised clause
+        text UNINDEXED,                              -- the clause as extracted (shown to the reader)
+        page_id UNINDEXED, position UNINDEXED, start UNINDEXED, "end" UNINDEXED,
+        tokenize = 'unicode61'
+    );
+    """)
+    db.executescript(_append_only("users", "id, name, created_at, created_by")
+                     + _append_only("indexed_pages"))
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_m001_initial, _m002_console]
 
 
 # --- the store ------------------------------------------------------------------------------
@@ -427,6 +458,65 @@ class Store:
     def reviews_for(self, result_id: int) -> list[dict]:
         """Every decision on a result, oldest first; the last one is the one in force."""
         return self._rows("SELECT * FROM reviews WHERE result_id = ? ORDER BY id", [result_id])
+
+
+    def page_by_id(self, page_id: int, *, with_body: bool = False) -> dict | None:
+        cols = "*" if with_body else ", ".join(c for c in self.db["pages"].columns_dict if c != "raw_body")
+        rows = self._rows(f"SELECT {cols} FROM pages WHERE id = ?", [page_id])
+        return rows[0] if rows else None
+
+    # reviewer accounts (console) ------------------------------------------------------------
+
+    def add_user(self, name: str, password_hash: str, *, created_by: str | None = None) -> int:
+        """Record a reviewer account; the name must be new."""
+        if self.user(name) is not None:
+            raise StoreError(f"account {name!r} already exists")
+        return self._insert("users", {"name": name, "password_hash": password_hash, "created_at": now(),
+                                      "created_by": created_by})
+
+    def set_password(self, name: str, password_hash: str) -> None:
+        if self.user(name) is None:
+            raise StoreError(f"no account {name!r} in {self.path}")
+        with self.db.atomic():
+            self.db.execute("UPDATE users SET password_hash = ? WHERE name = ?", [password_hash, name])
+
+    def user(self, name: str) -> dict | None:
+        rows = self._rows("SELECT * FROM users WHERE name = ?", [name])
+        return rows[0] if rows else None
+
+    def users(self) -> list[dict]:
+        return self._rows("SELECT id, name, created_at, created_by FROM users ORDER BY id")
+
+    def user_count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM users").fetchone()[0]
+
+    # full-text clause index (console search) -------------------------------------------------
+
+    def unindexed_pages(self, limit: int = 500) -> list[dict]:
+        """Readable pages whose clauses are not in the index yet (id, text), oldest first."""
+        return self._rows("SELECT p.id, p.text FROM pages p LEFT JOIN indexed_pages i ON i.page_id = p.id "
+                          "WHERE i.page_id IS NULL AND p.error_class IS NULL AND p.text IS NOT NULL "
+                          "ORDER BY p.id LIMIT ?", [limit])
+
+    def index_page(self, page_id: int, clauses: list[dict]) -> None:
+        """Record the clauses of one page in the index: [{tokens, text, position, start, end}]."""
+        with self.db.atomic():
+            if self.db.execute("SELECT 1 FROM indexed_pages WHERE page_id = ?", [page_id]).fetchone():
+                return  # another console process indexed it first
+            self.db.executemany(
+                'INSERT INTO clause_index (tokens, text, page_id, position, start, "end") VALUES (?, ?, ?, ?, ?, ?)',
+                [(c["tokens"], c["text"], page_id, c["position"], c["start"], c["end"]) for c in clauses])
+            self._insert("indexed_pages", {"page_id": page_id, "indexed_at": now(), "clauses": len(clauses)})
+
+    def search_clauses(self, match: str, *, scan_id: int | None = None, limit: int = 200) -> list[dict]:
+        """Clauses matching an FTS5 query ``match``, with their page and site, best first."""
+        where, params = "", [match]
+        if scan_id is not None:
+            where, params = " AND p.scan_id = ?", params + [scan_id]
+        return self._rows(
+            'SELECT c.text, c.position, c.start, c."end", c.page_id, p.scan_id, p.site_key, p.url, '
+            'p.final_url, p.title, p.text_sha256 FROM clause_index c JOIN pages p ON p.id = c.page_id '
+            f"WHERE clause_index MATCH ?{where} ORDER BY rank, p.id DESC LIMIT ?", params + [limit])
 
 
 def _decode(row: dict, *json_cols: str) -> dict:
