@@ -88,13 +88,14 @@ def _table() -> dict[int, int | None]:
 
 
 _DELETE_SET = frozenset(_DELETE)
+_DELETE_RX = re.compile("[" + re.escape("".join(sorted(_DELETE_SET))) + "]") if _DELETE_SET else None
 
 
 @dataclass(frozen=True)
 class Normalized:
     original: str
     text: str
-    offsets: tuple[int, ...]  # offsets[i] = index in ``original`` of text[i]
+    offsets: tuple[int, ...] | range  # offsets[i] = index in ``original`` of text[i]
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Map a span of normalised text back to a span of the original text."""
@@ -130,8 +131,11 @@ def _join_soft_breaks(text: str) -> str:
 def normalize(text: str) -> Normalized:
     joined = _join_soft_breaks(text)
     out = joined.translate(_table())
-    deleted = _DELETE_SET
-    offsets = tuple(i for i, ch in enumerate(joined) if ch not in deleted)
+    if _DELETE_RX is None or _DELETE_RX.search(joined) is None:
+        offsets = range(len(joined))  # nothing deleted: the identity map, without a tuple per char
+    else:
+        deleted = _DELETE_SET
+        offsets = tuple(i for i, ch in enumerate(joined) if ch not in deleted)
     assert len(offsets) == len(out), "translate table must map one character to at most one"
     return Normalized(text, out, offsets)
 
