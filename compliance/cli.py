@@ -102,18 +102,24 @@ def check(source, fmt, fail_on, output, rules_path):
 
 @main.group(invoke_without_command=True)
 @click.option("--rules", "rules_path", type=click.Path(exists=True, file_okay=False), help="規則包資料夾。")
+@click.option("--markdown", is_flag=True, help="輸出規則目錄頁（docs/rules.md）之 Markdown。")
 @click.pass_context
-def rules(ctx, rules_path):
+def rules(ctx, rules_path, markdown):
     """列出規則包之規則；子命令 show、test。
 
     \b
     例：
       python -m compliance rules
+      python -m compliance rules --markdown > docs/rules.md
       python -m compliance rules show P05
       python -m compliance rules test
     """
     ctx.obj = rules_path
-    if ctx.invoked_subcommand is None:
+    if ctx.invoked_subcommand is None and markdown:
+        from .rulesdoc import render_markdown
+
+        click.echo(render_markdown(_pack(rules_path)), nl=False)
+    elif ctx.invoked_subcommand is None:
         pack = _pack(rules_path)
         click.echo(f"規則包 {pack.id} 版本 {pack.version}（{len(pack.rules)} 條）")
         for r in pack.rules:
