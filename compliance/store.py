@@ -503,7 +503,7 @@ class Store:
         with self.db.atomic():
             if self.db.execute("SELECT 1 FROM indexed_pages WHERE page_id = ?", [page_id]).fetchone():
                 return  # another console process indexed it first
-            self.db.executemany(
+            self.db.conn.executemany(
                 'INSERT INTO clause_index (tokens, text, page_id, position, start, "end") VALUES (?, ?, ?, ?, ?, ?)',
                 [(c["tokens"], c["text"], page_id, c["position"], c["start"], c["end"]) for c in clauses])
             self._insert("indexed_pages", {"page_id": page_id, "indexed_at": now(), "clauses": len(clauses)})
@@ -517,6 +517,16 @@ class Store:
             'SELECT c.text, c.position, c.start, c."end", c.page_id, p.scan_id, p.site_key, p.url, '
             'p.final_url, p.title, p.text_sha256 FROM clause_index c JOIN pages p ON p.id = c.page_id '
             f"WHERE clause_index MATCH ?{where} ORDER BY rank, p.id DESC LIMIT ?", params + [limit])
+
+    def search_clauses_containing(self, needle: str, *, scan_id: int | None = None, limit: int = 200) -> list[dict]:
+        """Indexed clauses whose text contains ``needle`` (a scan, for words jieba cuts apart)."""
+        where, params = "", [needle]
+        if scan_id is not None:
+            where, params = " AND p.scan_id = ?", params + [scan_id]
+        return self._rows(
+            'SELECT c.text, c.position, c.start, c."end", c.page_id, p.scan_id, p.site_key, p.url, '
+            'p.final_url, p.title, p.text_sha256 FROM clause_index c JOIN pages p ON p.id = c.page_id '
+            f"WHERE instr(c.text, ?) > 0{where} ORDER BY p.id DESC, c.position LIMIT ?", params + [limit])
 
 
 def _decode(row: dict, *json_cols: str) -> dict:
