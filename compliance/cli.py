@@ -204,6 +204,7 @@ def eval_cmd(corpus_dir, fmt, rules_path, errors):
 def _register_optional():
     """Commands whose modules are heavier (Scrapy, Flask) are imported when used."""
     from . import cli_scan  # noqa: F401  (registers scan, analyze, report, demo)
+    from . import cli_review  # noqa: F401  (registers review, diff)
     from . import cli_console  # noqa: F401  (registers serve, user)
 
 
