@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from . import __version__
-from .match import classify_exclusion, durations, event_before, negated
+from .match import classify_exclusion, durations, event_after, event_before, negated
 from .models import Document, Evidence, Kind, Report, Result, Severity, Status, Target
 from .normalize import Normalized, normalize
 from .rules import Pattern, Rule, RulePack, load_pack
@@ -294,12 +294,14 @@ def _period_candidates(rule: Rule, ctx: Context):
             tail = c.text[d.end:d.end + 28]
             head = c.text[max(0, d.start - 14):d.start]
             m_after = after.match(tail)
-            if not (m_after or before.search(head)):
+            if not (m_after or before.search(c.text[max(0, d.start - 24):d.start])):
                 continue
             if skip.search(head + c.text[d.start:d.end] + tail[: m_after.end() if m_after else 8]):
                 continue
             # negated mention ("不是七日內…" is rare); a duration under 不適用 is an exclusion
-            event = event_before(c.text, d.start) or event_before(c.text, min(len(c.text), d.end + 14), 14)
+            # the event it is counted from: named before it (收到商品後七日內) or in a
+            # 「自…起算」 / "of delivery" construction right after it
+            event = event_after(c.text, d.end) or event_before(c.text, d.start)
             yield p, c, d, event
 
 
@@ -322,7 +324,8 @@ def check_withdrawal_period(rule: Rule, ctx: Context) -> Result:
         ev = [h.evidence(r) for h, r in bad[:5]]
         return _result(rule, Status.FAIL, f"{rule.message}（{reasons}）", ev, 0.85)
     if good:
-        hit, event = good[0]
+        # show the clearest statement: one counted from receipt if there is one
+        hit, event = next((g for g in good if g[1] == "receipt"), good[0])
         conf = 0.9 if event == "receipt" else 0.7
         return _result(rule, Status.PASS, _pass_message(rule), [hit.evidence("七日解除權期間")], conf)
     return _result(rule, Status.FAIL, rule.message, _absence(ctx, "七日解除權之告知"), 0.8)
@@ -368,16 +371,25 @@ def check_refund(rule: Rule, ctx: Context) -> Result:
 def _refund_duration(text: str, d, refund_rx, other_rx) -> bool:
     """Does this duration measure the refund? 「…一個月時間辦理退款」 (refund after it) or
     「退款將於收到後14個工作天內」 (refund before it), with no other action (寄回, 申請…)
-    between them that the duration could belong to instead."""
-    after = text[d.end:d.end + 14]
+    between them that the duration could belong to instead. The event the refund is
+    counted from (「收到退回商品後」) is not such an action; the bank's posting time
+    (「入帳時間依發卡銀行作業約需…」) is not the trader's refund."""
+    if _BANK_TIME.search(text[max(0, d.start - 20):d.start]):
+        return False
+    after = text[d.end:d.end + 16]
     m = refund_rx.search(after)
-    if m and not other_rx.search(after[:m.start()]):
+    if m and not other_rx.search(_REFUND_EVENT.sub("", after[:m.start()])):
         return True
-    before = text[max(0, d.start - 18):d.start]
+    before = text[max(0, d.start - 26):d.start]
     last = None
     for last in refund_rx.finditer(before):
         pass
-    return bool(last and not other_rx.search(before[last.end():]))
+    return bool(last and not other_rx.search(_REFUND_EVENT.sub("", before[last.end():])))
+
+
+_REFUND_EVENT = re.compile(r"(?:收到|收受|取回|接獲|收迄|收訖|確認收到)[^,;。]{0,12}?(?:後|之?(?:次日|翌日|隔日)起(?:算)?|起)")
+_BANK_TIME = re.compile(r"(?:發卡|銀行|信用卡公司|金融機構|支付機構|第三方支付)(?:之|的)?(?:作業|入帳|處理|規定|帳單|結帳)"
+                        r"|入帳時間|入帳日|(?:依|視)(?:各)?(?:發卡)?(?:銀行|機構)|bank")
 
 
 def check_withdrawal_restrictions(rule: Rule, ctx: Context) -> Result:
@@ -426,7 +438,17 @@ def _exclusion_subject(hit: Hit, list_intro) -> str:
     it introduces (「下列商品不適用…:」) or closes (「以上商品恕不退換」)."""
     c, cl = hit.clause, hit.prep.clauses
     parts = [c.heading, c.text]
-    if list_intro.search(c.text):
+    if _is_title(c):
+        # a section title (「二、不適用解除權之商品」): what it excludes is the section below it,
+        # up to the next title of the same level
+        own = _item_marker(hit.prep, c)
+        for x in cl[c.index + 1:c.index + 13]:
+            if _is_title(x) and (x.marker == own or x.marker in ("", "article", "cjk")):
+                break
+            if _INCLUSION.search(x.text):
+                break
+            parts.append(x.text)
+    elif list_intro.search(c.text):
         # the clause that opens the list is item N of its own list; its items end where
         # item N+1 of that list begins (「三、下列商品不適用…：(一)…(二)…四、前項以外之商品…」)
         own = _item_marker(hit.prep, c)
@@ -441,6 +463,8 @@ def _exclusion_subject(hit: Hit, list_intro) -> str:
             for x in cl[c.index + 1:c.index + 9]:
                 if (own and _item_marker(hit.prep, x) == own) or _INCLUSION.search(x.text):
                     break
+                if x.heading != c.heading or (_is_title(x) and x.marker in ("", "article", "cjk")):
+                    break  # the next section (「▍預購與缺貨」) is not part of the list
                 items.append(x.text)
         parts += items
     return " ".join(parts)
@@ -448,6 +472,13 @@ def _exclusion_subject(hit: Hit, list_intro) -> str:
 
 # a list item that puts goods back under the 7-day right is not part of the exclusion
 _INCLUSION = re.compile(r"(?:仍|均|皆|亦|一律)(?:可)?適用|仍(?:得|可|享有)|不在此限")
+
+
+def _is_title(clause: Clause) -> bool:
+    """A short line of its own without sentence punctuation: a heading or section title."""
+    t = clause.text.rstrip()
+    return (clause.line_start and 0 < len(t) <= 30 and t[-1] not in "。;,:!?、"
+            and clause.marker not in ("bullet", "num", "paren-num", "paren-cjk"))
 
 
 def _item_marker(prep: Prepared, clause: Clause) -> str:

@@ -65,6 +65,8 @@ _PROTECTIVE_BEFORE = re.compile(
 _PROTECTIVE_REASON = re.compile(r"(?:不得|不會|不可|不能|不應|絕不|並不|禁止|不因|並非|非)(?:以|因|藉|假借).{0,40}?(?:為由|理由|為藉口|而)")
 _UNAFFECTED = re.compile(r"(?:不影響|不妨礙|無損|不減損|不限制|不排除|不減少|不致|仍(?:得|可|享有|保有|享|有權|能)|依法享有|均可|皆可|一律可)")
 _NEGATION_WINDOW = 12
+# 「本公司仍得保留…」: the trader keeping a power of its own is not a protected right
+_TRADER_KEEPS = re.compile(MACROS["TRADER"] + r".{0,6}仍(?:得|可|有權|能|保有)$")
 
 
 def negated(clause: str, hit_start: int) -> str | None:
@@ -90,10 +92,11 @@ def negated(clause: str, hit_start: int) -> str | None:
         pass
     if reason is not None:
         return reason.group()
+    tail = before[-30:]
     unaffected = None
-    for unaffected in _UNAFFECTED.finditer(before[-30:]):
+    for unaffected in _UNAFFECTED.finditer(tail):
         pass
-    if unaffected is not None:
+    if unaffected is not None and not _TRADER_KEEPS.search(tail[:unaffected.start()][-8:] + unaffected.group()):
         return unaffected.group()
     return None
 
@@ -128,12 +131,12 @@ def parse_number(token: str) -> float | None:
 
 # unit -> (days per unit, working-day flag)
 _UNITS = [
-    (r"個?工作天|個?工作日|個?營業日|個?上班日", 1.0, True),
-    (r"個?小時|hrs?|h(?![a-z])", 1 / 24, False),
-    (r"個?星期|個?禮拜|週|周", 7.0, False),
-    (r"個?月", 30.0, False),
-    (r"年", 365.0, False),
-    (r"天|日", 1.0, False),
+    (r"個?工作天|個?工作日|個?營業日|個?上班日|個?銀行營業日|(?:business|working)days?", 1.0, True),
+    (r"個?小時|hours?|hrs?|h(?![a-z])", 1 / 24, False),
+    (r"個?星期|個?禮拜|週|周|weeks?", 7.0, False),
+    (r"個?月|months?", 30.0, False),
+    (r"年|years?", 365.0, False),
+    (r"天|日|calendardays?|days?", 1.0, False),
 ]
 _UNIT_RE = "|".join(f"(?P<u{i}>{u})" for i, (u, _, _) in enumerate(_UNITS))
 _DURATION = re.compile(
@@ -144,12 +147,14 @@ _DURATION = re.compile(
 # a date like 6月1日 or 2024年 is not a duration
 _DATE_CONTEXT = re.compile(r"(?:\d|[一二三四五六七八九十])+月$|\d{4}年$")
 _DATE_AFTER = re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})[日號]")
+# 2016年10月 / 民國105年1月: a year of a date, not a number of years
+_MONTH_AFTER = re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,3}|[元正])月|度")
 
 EVENTS = {
-    "receipt": r"收到|收受|收貨|到貨|簽收|取貨|取件|貨到|送達|領取|拿到|收件|寄達|到達|交付|收取商品|收訖|取得商品",
-    "order": r"下單|訂購|訂單成立|購買日|購買當|購買後|結帳|訂貨|成立訂單|訂單日|訂單完成|付款完成後?下單",
-    "ship": r"出貨|發貨|寄出|出倉|送出|寄送日|配送日|交寄|出庫",
-    "pay": r"付款|繳費|匯款|刷卡|入帳|完成付款",
+    "receipt": r"收到|收受|收貨|到貨|簽收|取貨|取件|貨到|送達|領取|拿到|收件|寄達|到達|交付|收取商品|收訖|取得商品|delivery|delivered|receipt|received|receiving|arrival",
+    "order": r"下單|訂購|訂單成立|購買日|購買當|購買後|結帳|訂貨|成立訂單|訂單日|訂單完成|付款完成後?下單|(?<![a-z])order(?:ing|ed|date)?|purchase",
+    "ship": r"出貨|發貨|寄出|出倉|送出|寄送日|配送日|交寄|出庫|shipment|shipping|shipped|dispatch",
+    "pay": r"付款|繳費|匯款|刷卡|入帳|完成付款|payment",
     "request": r"申請|通知|提出|聯繫|來信|收到退貨|收到退回|取回|退回商品|退貨完成|收到.{0,4}商品退回|驗收",
 }
 _EVENT_RE = {k: re.compile(v) for k, v in EVENTS.items()}
@@ -178,6 +183,8 @@ def durations(text: str) -> list[Duration]:
         _, per, working = _UNITS[unit_index]
         if per == 1.0 and not working and _DATE_CONTEXT.search(text[max(0, m.start() - 5):m.start()]):
             continue
+        if per == 365.0 and _MONTH_AFTER.match(text, m.end()):
+            continue  # 2016年10月 is a date
         if per == 30.0 and _DATE_AFTER.match(text, m.end()):
             continue  # 6月1日 is a date
         n1 = parse_number(m.group("n1"))
@@ -190,12 +197,35 @@ def durations(text: str) -> list[Duration]:
     return out
 
 
+# the starting event named after a duration: 「七日（自訂單成立日起算）」, 「7天，以簽收日起算」,
+# "within 7 days of delivery"
+_EVENT_AFTER = re.compile(r"(?:內|之內|以內|期間|期限|間)?[,(:]?.{0,4}?(?:自|從|由|以|依|按)(?P<ev>.{1,12}?)(?:之?(?:翌日|次日|隔日|當日|當天)?(?:起算|起|開始|計算|為準|計))"
+                          r"|(?:內|之內|以內)?(?:of|from|after|following)(?:the|your|our)?(?P<en>[a-z]{4,12})")
+
+
+def event_after(text: str, pos: int) -> str | None:
+    """The starting event a construction right after ``pos`` names (自…起算 / of delivery)."""
+    m = _EVENT_AFTER.match(text, pos)
+    if not m:
+        return None
+    segment = m.group("ev") or m.group("en") or ""
+    for name, rx in _EVENT_RE.items():
+        if name != "request" and rx.search(segment):
+            return name
+    return None
+
+
+_BEFORE_EVENT = re.compile(r"(?:之|以)?前|before")
+
+
 def event_before(text: str, pos: int, window: int = 24) -> str | None:
     """The starting event named closest before ``pos`` (收到 → receipt, 下單 → order …)."""
     segment = text[max(0, pos - window):pos]
     best, best_pos = None, -1
     for name, rx in _EVENT_RE.items():
         for m in rx.finditer(segment):
+            if _BEFORE_EVENT.match(segment, m.end()):
+                continue  # 「出貨前取消」: a time before the event, not counted from it
             if m.end() > best_pos:
                 best, best_pos = name, m.end()
     return best
@@ -251,7 +281,7 @@ UNLAWFUL = [
 ]
 _OPENED_RE = re.compile(_OPENED)
 _FAKE_CUSTOM = next(c for c in UNLAWFUL if c.key == "fake_custom")
-_CONDITION_USED = re.compile(r"拆封|開封|拆開|已使用|使用過|試穿|試用|非全新|不再全新|下水|洗滌|剪標|吊牌|標籤|包裝(?:已)?(?:拆|破|毀|損)|外包裝.{0,4}(?:拆|破|損)|開箱|組裝")
+_CONDITION_USED = re.compile(r"拆封|開封|拆開|拆了|拆過|拆掉|打開|開過|已使用|使用過|用過|穿過|洗過|試穿|試用|非全新|不再全新|下水|洗滌|剪標|剪掉|剪牌|吊牌|標籤|包裝(?:已)?(?:拆|破|毀|損)|外包裝.{0,4}(?:拆|破|損)|開箱|組裝|開機|啟用|安裝|註冊|激活")
 _CONDITION_DAMAGE = re.compile(r"毀損|損壞|損毀|污損|汙損|刮傷|人為|故意|不當使用|可歸責於(?:消費者|您|買家|會員)|缺件|短少|遺失")
 
 
@@ -275,7 +305,7 @@ def classify_exclusion(subject: str) -> Placement:
     rest = subject
     for c in lawful:
         # with the words that qualify it (「文具專門雜誌」 is a magazine, not stationery)
-        rest = re.sub(r"[^\s、,;:及和與或/()]{0,6}(?:" + c.pattern.pattern + ")", "□", rest)
+        rest = re.sub(r"[^\s、,;:及和與或/()]{0,6}(?:" + c.pattern.pattern + r")[^\s、,;:。及和與或/()]{0,4}", "□", rest)
     unlawful = [c for c in UNLAWFUL if c.pattern.search(subject if c.key != "ordinary" else rest)]
     grey = [c for c in GREY if c.pattern.search(rest)]
     # "ordinary" words can co-occur with lawful ones in a list (內衣 is 衣物): a lawful

@@ -1,0 +1,118 @@
+"""M10 解除權之告知 (and A01 「鑑賞期」用語 beside it): the period is parsed and compared,
+its starting event matters, and a missing withdrawal statement fails.
+
+消保法 §19 I: 收受商品後七日內, by returning the goods or written notice, no reason, no
+cost. Shorter periods, or periods counted from ordering, shipping or payment, contradict it.
+"""
+from __future__ import annotations
+
+import pytest
+
+from compliance.engine import evaluate
+from compliance.models import Document, Status
+from compliance.rules import load_pack
+
+PACK = load_pack()
+
+
+def judge(text: str, rule: str = "M10"):
+    doc = Document("shop/guide.txt", text)
+    result = evaluate([doc], PACK, assume_terms=True, only=[rule])[0]
+    for ev in result.evidence:
+        assert doc.text[ev.start:ev.end] == ev.text
+    return result
+
+
+PASS = [
+    ("statutory", "消費者得於收受商品後七日內，以退回商品或書面通知方式解除契約，無須說明理由及負擔任何費用。"),
+    ("fullwidth-next-day", "收到商品隔日起７天內可申請退貨，不需要任何理由。"),
+    ("hesitation-period", "到貨後享有7天猶豫期，期間內可無條件退貨。"),
+    ("ten-days", "您可在簽收後十日內無條件退貨。"),
+    ("appreciation-7", "本店享有七天鑑賞期，收到商品後七天內都可以退貨。"),
+    ("appreciation-named", "商品到貨7日鑑賞期內，可申請退貨退款。"),
+    ("next-day-counted", "七日內得解除契約，期間自收受商品之翌日起算。"),
+    ("incl-holidays", "收到商品起算 7 天內（含例假日）可辦理退貨。"),
+    ("faq", "Q：收到商品後可以退貨嗎？\nA：可以的，收到商品後7天內都可以申請退貨喔！"),
+    ("heading-casual", "七天猶豫期\n收到商品後七天內，不滿意都可以退。"),
+    ("named-before", "退貨期限：到貨後10天內。"),
+    ("bullet", "・到貨七日內可退換貨"),
+    ("fourteen", "我們提供收到商品後14天無條件退貨。"),
+    ("english", "You may return items within 7 days of delivery, no reason needed."),
+    ("english-mixed", "7 days 猶豫期：收到商品後 7 days 內可退貨。"),
+    ("simplified", "消费者可在收到商品后七日内办理退货，无需说明理由。"),
+    ("taiwan-variant", "依臺灣消保法，您收到商品後七日內得退貨。"),
+    ("pickup-store", "超商取貨後七天內，您可透過會員中心申請退貨。"),
+    ("written-notice", "會員於收受商品後七日內，得以書面通知本公司解除買賣契約。"),
+    ("defect-beside", "商品如有瑕疵，請於收到後三日內通知客服。\n一般商品收到後七日內皆可退貨。"),
+]
+
+FAIL = [
+    ("three-days", "收到商品後三天內可辦理退貨。"),
+    ("five-days", "收到後5日內可退貨，逾期恕不受理。"),
+    ("48-hours", "商品到貨48小時內可以退貨。"),
+    ("working-days-short", "收到商品3個工作天內可申請退貨。"),
+    ("from-order", "商品自下單日起七日內可申請退貨。"),
+    ("from-ship", "自出貨日起算7天內可退換貨。"),
+    ("from-payment", "付款完成後七日內可申請退貨。"),
+    ("from-order-date", "訂購日起7天內可退貨。"),
+    ("appreciation-from-order", "七日鑑賞期自訂單成立日起算。"),
+    ("casual-short", "親～收到貨 3 天內要退貨喔，超過就不收囉！"),
+    ("no-statement", "本店商品皆為精選好物，歡迎選購。\n付款方式：信用卡、ATM轉帳。"),
+    ("exchange-only", "商品如有瑕疵，請於收到後七日內與我們聯繫換貨。"),
+    ("no-right", "本店不提供七天鑑賞期，請考慮清楚再下單。"),
+    ("sold-no-return", "本店商品一經售出，概不退換。"),
+    ("fullwidth-short", "請於到貨後３日內提出退貨申請。"),
+    ("english-short", "Returns accepted within 3 days of delivery."),
+    ("english-order", "You may return items within 7 days of your order date."),
+]
+
+
+@pytest.mark.parametrize("text", [c[1] for c in PASS], ids=[c[0] for c in PASS])
+def test_m10_period_present(text):
+    result = judge(text)
+    assert result.status is Status.PASS, result.message
+    assert result.evidence and result.evidence[0].text
+
+
+@pytest.mark.parametrize("text", [c[1] for c in FAIL], ids=[c[0] for c in FAIL])
+def test_m10_missing_or_contradicted(text):
+    assert judge(text).status is Status.FAIL
+
+
+def test_m10_short_period_evidence_names_the_duration():
+    result = judge("收到商品後三天內可辦理退貨。")
+    assert result.status is Status.FAIL
+    assert "三天" in result.evidence[0].text and "少於" in result.message
+
+
+def test_m10_shipping_start_named_in_message():
+    result = judge("自出貨日起算7天內可退換貨。")
+    assert "出貨" in result.message
+
+
+A01_FIRE = [
+    ("seven-day", "本店提供七天鑑賞期，期間內可退貨。"),
+    ("question", "Q：鑑賞期是多久？"),
+    ("fullwidth", "商品享有到貨後７日鑑賞期。"),
+    ("definition", "鑑賞期並非試用期，請保持商品完整。"),
+    ("simplified", "本店提供七天鉴赏期。"),
+    ("after-period", "超過鑑賞期恕不受理退貨。"),
+]
+A01_QUIET = [
+    ("statutory", "您享有收受商品後七日內之解除權。"),
+    ("disavowal", "法律規定的是七日猶豫期間，並非所謂鑑賞期。"),
+    ("hesitation", "收到商品後享有7天猶豫期。"),
+    ("not-called", "七日解除權不是鑑賞期，拆封檢查不影響退貨。"),
+]
+
+
+@pytest.mark.parametrize("text", [c[1] for c in A01_FIRE], ids=[c[0] for c in A01_FIRE])
+def test_a01_fires_on_appreciation_period_wording(text):
+    result = judge(text, "A01")
+    assert result.status is Status.FAIL
+    assert "鑑賞" in result.evidence[0].text or "鉴赏" in result.evidence[0].text
+
+
+@pytest.mark.parametrize("text", [c[1] for c in A01_QUIET], ids=[c[0] for c in A01_QUIET])
+def test_a01_quiet_without_it(text):
+    assert judge(text, "A01").status is Status.PASS

@@ -1,0 +1,149 @@
+"""P05 拋棄或限制解除權: clauses in many real-world registers, judged with the real pack.
+
+Each case is one small document run through the engine (only P05). A finding must carry
+evidence whose offsets slice the document to the evidence text; a lawful or protective
+clause (準則 §2 exclusion with its conditions, complete-return wording, negations,
+trader-paid return shipping) must pass.
+"""
+from __future__ import annotations
+
+import pytest
+
+from compliance.engine import check_documents, evaluate
+from compliance.models import Document, Status
+from compliance.rules import load_pack
+
+PACK = load_pack()
+FINDING = {Status.FAIL, Status.NEEDS_REVIEW}
+
+
+def judge(text: str, rule: str = "P05"):
+    doc = Document("shop/returns.txt", text)
+    result = evaluate([doc], PACK, assume_terms=True, only=[rule])[0]
+    for ev in result.evidence:
+        assert doc.text[ev.start:ev.end] == ev.text
+    return result
+
+
+# (id, text, fragment the evidence must contain)
+FAIL = [
+    ("sale-bundle-exchange", "特價茶品、福袋及節慶禮盒屬優惠商品，恕不接受退換貨。", "福袋"),
+    ("opened-formal", "商品一經拆封，即不接受退貨。", "拆封"),
+    ("opened-short", "商品拆封後恕不退換。", "拆封"),
+    ("used", "已使用過之商品無法辦理退貨。", "使用"),
+    ("tried-tag-casual", "衣服試穿過或吊牌剪掉就不能退囉～", "吊牌"),
+    ("not-brand-new", "商品非全新狀態者，恕不受理退貨。", "全新"),
+    ("clearance", "出清商品恕不退貨。", "出清"),
+    ("lucky-bag", "福袋商品售出後不退不換。", "福袋"),
+    ("preorder", "預購商品一經下單，恕不接受取消或退貨。", "預購"),
+    ("addon-purchase", "加價購及滿額贈活動商品恕不退換。", "活動商品"),
+    ("fake-custom", "本店所有商品皆為接單後依您選擇之尺寸與顏色生產，屬客製化商品，不適用七天鑑賞期。", "客製化"),
+    ("3c-opened", "3C產品拆封後恕不退貨。", "3C"),
+    ("3c-activated", "電子產品一經開機啟用即無法退貨。", "開機"),
+    ("sold-no-return", "本店商品一經售出，概不退換。", "售出"),
+    ("no-appreciation-period", "本賣場不提供七天鑑賞期，請考慮清楚再下單。", "鑑賞期"),
+    ("no-return-service", "本店恕不提供退貨服務。", "退貨"),
+    ("flash-sale", "限時搶購商品不適用七日鑑賞期。", "限時"),
+    ("list-mixed", "以下商品恕不退貨：\n1. 生鮮食品\n2. 特價商品\n3. 已拆封之內衣褲", "以下商品"),
+    ("list-heading-mixed", "不適用七日解除權之商品\n・生鮮蔬果\n・福袋及出清品", ""),
+    ("casual-dear", "親～商品拆了就不能退唷！", "拆"),
+    ("casual-editor", "小編提醒：試穿過的衣服不能退喔！", "試穿"),
+    ("simplified", "商品一经拆封，恕不退货。", "拆封"),
+    ("english-final-sale", "Outlet 出清品 final sale，不接受退貨。", "出清"),
+    ("faq-answer", "Q：拆封後可以退貨嗎？\nA：很抱歉，商品拆封後即無法退貨。", "拆封"),
+    ("open-box-fee", "退貨時若商品外盒已拆封，將酌收商品價格20%作為整新費用。", "整新"),
+    ("keep-unopened", "退貨商品須保持全新狀態（未經使用、未拆封），否則恕不受理。", "全新"),
+    # costs of a no-reason withdrawal
+    ("ship-self-pay", "退貨運費請自付。", "運費"),
+    ("ship-buyer", "退貨需由買家負擔運費。", "運費"),
+    ("ship-deducted", "退貨之運費將由退款金額中扣除。", "運費"),
+    ("ship-round-trip", "退貨之來回運費由消費者負擔。", "來回運費"),
+    ("ship-non-defect", "非瑕疵之退貨，運費由顧客自理。", "運費"),
+    ("ship-personal", "若因個人因素退貨，需自行負擔寄回運費。", "運費"),
+    ("ship-7day-casual", "七天內想退貨的話，請自行寄回，運費自理喔。", "運費"),
+    ("fee-handling", "辦理退貨將收取手續費新臺幣100元。", "手續費"),
+    ("fee-card", "退款時將扣除3%刷卡手續費。", "手續費"),
+    ("fee-restock", "辦理退貨時，將酌收商品售價10%之整新費。", "整新費"),
+    ("fee-transfer", "退款將扣除匯款手續費30元後匯入您的帳戶。", "手續費"),
+    ("deduct-percent", "退貨退款將以商品金額九折退還。", "九折"),
+    # reason or approval
+    ("reason-required", "申請退貨時請詳述退貨原因，否則不予受理。", "原因"),
+    ("reason-must", "退貨須說明理由並檢附照片。", "理由"),
+    ("approval", "退貨申請經客服審核通過後，方可寄回。", "審核"),
+    ("approval-trader", "退貨須經本公司同意後始得辦理。", "同意"),
+    ("trader-decides", "是否接受退貨，以本公司檢驗結果為準。", "檢驗"),
+    ("only-defect", "非商品瑕疵恕不受理退貨。", "瑕疵"),
+    ("only-defect-casual", "個人喜好問題（顏色、尺寸不合）恕不退換喔。", "個人喜好"),
+]
+
+PASS = [
+    ("complete-return", "退回商品請保持完整包裝並附上所有配件與贈品。"),
+    ("complete-accessories", "請保持商品完整、附件齊全，連同發票一併寄回。"),
+    ("no-box-writing", "退回時請勿在原廠外盒上直接黏貼或書寫。"),
+    ("neg-opened", "本公司不會因商品已拆封而拒絕退貨。"),
+    ("neg-opened-tried", "我們不會以商品已拆封或試穿為由拒絕退貨，只請您保持商品完整。"),
+    ("inspection-keeps-right", "為確認商品而拆封檢查，不影響您的七日解除權。"),
+    ("perishable", "生鮮蔬果屬易於腐敗之商品，依準則不適用七日解除權。"),
+    ("custom-stamp", "依您指示刻製之印章屬客製化給付，不適用七日解除權。"),
+    ("custom-engraving", "刻字客製化商品恕不退換。"),
+    ("hygiene-opened", "已拆封之內衣褲、襪子等貼身衣物，基於衛生考量恕不退換。"),
+    ("av-opened", "已拆封之影音光碟及電腦軟體不適用七日解除權。"),
+    ("digital-consent", "電子書等數位內容，經您同意後始提供下載，下載後即不適用七日解除權。"),
+    ("list-lawful", "以下商品不適用七日解除權：\n1. 生鮮食品\n2. 已拆封之個人衛生用品\n3. 報紙、雜誌"),
+    ("heading-lawful-list", "二、不適用解除權之商品\n下列商品依準則第二條，不適用七日解除權，本公司已於商品頁面事先告知：\n・易於腐敗、保存期限較短之生鮮食品。\n・報紙、期刊或雜誌。\n・經會員拆封之影音商品或電腦軟體。\n・已拆封之個人衛生用品。"),
+    ("heading-lawful-sentence", "不適用七日解除權之商品\n已拆封之個人衛生用品（如牙刷、牙線），依準則第二條第六款，不適用七日解除權；本公司於該等商品頁面均已明確告知。未拆封者仍得依前項規定退貨。"),
+    ("defect-ship-trader", "瑕疵品退換貨之運費由本公司負擔。"),
+    ("exchange-ship-buyer", "換貨所生之運費由買家自付。"),
+    ("outbound-ship", "訂單出貨運費依購物說明計收，退貨時免收任何運費。"),
+    ("ship-absorbed-casual", "退貨運費由我們吸收，親不用擔心～"),
+    ("free-return", "本店提供七天猶豫期，退貨免運費，也不收任何手續費。"),
+    ("trader-pays", "退貨運費由本公司負擔，您無須支付任何費用。"),
+    ("no-reason", "退貨時無須說明理由。"),
+    ("reason-optional", "退貨時請告知訂單編號，退貨原因為選填。"),
+    ("reason-feedback", "您可以在退貨單上勾選原因，僅作為我們改善服務之參考，不影響退貨。"),
+    ("after-period", "逾七日鑑賞期後恕不受理退貨。"),
+    ("how-to-return", "如欲退貨，請於收到商品後七日內來信告知訂單編號，我們將安排物流收回。"),
+    ("pickup", "消費者申請退貨後，本公司將於三日內安排物流至指定地址取件。"),
+    ("damage-keeps-right", "商品如因使用而有毀損，本公司得依民法請求賠償，但不影響您的解除權。"),
+    ("refund-actual-paid", "退款金額以您實際支付之金額為準。"),
+    ("simplified-protective", "退货运费由本公司承担，您无需支付任何费用。"),
+    ("english-free", "Free returns：7天內退貨免運費。"),
+]
+
+
+@pytest.mark.parametrize("text,fragment", [c[1:] for c in FAIL], ids=[c[0] for c in FAIL])
+def test_p05_flags_restriction(text, fragment):
+    result = judge(text)
+    assert result.status in FINDING, result.message
+    assert result.evidence and all(ev.text for ev in result.evidence)
+    if fragment:
+        assert any(fragment.lower() in ev.text.lower() for ev in result.evidence), [e.text for e in result.evidence]
+
+
+@pytest.mark.parametrize("text", [c[1] for c in PASS], ids=[c[0] for c in PASS])
+def test_p05_lawful_or_protective_passes(text):
+    result = judge(text)
+    assert result.status is Status.PASS, (result.message, [e.text for e in result.evidence])
+
+
+def test_p05_hard_unlawful_is_fail_not_review():
+    assert judge("特價商品、福袋恕不退換。").status is Status.FAIL
+    assert judge("退貨運費請自付。").status is Status.FAIL
+
+
+def test_p05_unplaceable_goods_need_review():
+    # cosmetics are not obviously 個人衛生用品: a person must judge
+    result = judge("已拆封之保養品恕不退貨。")
+    assert result.status is Status.NEEDS_REVIEW
+
+
+def test_p05_evidence_points_into_the_right_document():
+    docs = [Document("shop/terms.txt", "第一條 本條款適用於本網站之所有商品訂購、付款及配送，會員於下單前應詳閱本條款。\n"
+                                      "第二條 會員得於收受商品後七日內，以退回商品或書面通知方式解除契約，無須說明理由。"),
+            Document("shop/returns.txt", "退換貨說明\n特價商品恕不退換。\n其他商品依法辦理。")]
+    report = check_documents(docs, target_kind="site", target_name="shop", pack=PACK)
+    p05 = next(r for r in report.results if r.rule_id == "P05")
+    assert p05.status is Status.FAIL
+    ev = p05.evidence[0]
+    assert ev.location == "shop/returns.txt"
+    assert docs[1].text[ev.start:ev.end] == ev.text and "特價" in ev.text

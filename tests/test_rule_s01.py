@@ -1,0 +1,92 @@
+"""S01 退款期限與方式: refunds within 15 days (消保法 §19-2 II), not only as store credit
+(§19-2 III with 民法 §259).
+
+Working days are converted to calendar days as ×7/5 (five working days take at least a
+calendar week), so 10 working days (≤ 14 calendar days) pass and 11 or more working days
+(up to 15.4 and beyond) fail. Durations that measure something else beside the refund
+(the withdrawal period, the bank's posting time) are not the refund period.
+"""
+from __future__ import annotations
+
+import pytest
+
+from compliance.engine import evaluate
+from compliance.match import durations
+from compliance.models import Document, Status
+from compliance.rules import load_pack
+
+PACK = load_pack()
+
+
+def judge(text: str):
+    doc = Document("shop/refund.txt", text)
+    result = evaluate([doc], PACK, assume_terms=True, only=["S01"])[0]
+    for ev in result.evidence:
+        assert doc.text[ev.start:ev.end] == ev.text
+    return result
+
+
+PASS = [
+    ("fifteen-days", "本公司於收到退回商品之次日起十五日內，以原付款方式退還全部價金。"),
+    ("7-working-days", "退款將於7個工作天內完成，信用卡付款者以刷退方式處理。"),
+    ("10-working-days", "收到退貨後10個工作天內退款至您的帳戶。"),
+    ("fullwidth", "退款將於收到退貨後１５日內匯入您指定之帳戶。"),
+    ("range-short", "退款約需3~5個工作天。"),
+    ("choice", "退款可選擇退回原付款方式或購物金。"),
+    ("choice-credit-first", "您可選擇以原付款方式退款，或改領同額購物金。"),
+    ("credit-with-cash-request", "退貨款項預設轉為購物金，如需退現請來信，我們將於十日內匯款。"),
+    ("cash-or-credit", "退款將以現金或購物金（由您選擇）退還。"),
+    ("casual", "收到退貨後3天內就會退款給你喔！"),
+    ("inspection-ok", "收到退回商品並確認無誤後，將於七日內退款。"),
+    ("bank-posting-time", "本公司將於收到退貨後7日內辦理刷退，實際入帳時間依各發卡銀行作業約需7-14個工作天。"),
+    ("withdrawal-period-beside", "超過七日恕不退款；七日內退貨者，本公司於收到商品後十日內退款。"),
+    ("simplified", "退款将于收到退货后7个工作日内退回原支付方式。"),
+    ("english", "Refunds are issued to the original payment method within 10 days."),
+    ("credit-used", "以購物金折抵之金額，退貨時將退回購物金帳戶，其餘以原付款方式退還。"),
+    ("no-refund-mention", "退貨時請將商品連同發票寄回。"),
+]
+
+FAIL = [
+    ("thirty-days-transfer", "本茶行收到退回商品後，將於三十日內將款項匯入消費者指定之帳戶。", "三十日"),
+    ("30-working-days", "退貨完成後，款項將於30個工作天內退回您的帳戶。", "30個工作天"),
+    ("14-working-days", "退款約需14個工作天。", "14個工作天"),
+    ("11-working-days", "收到退貨後11個工作天內退款。", "11個工作天"),
+    ("twenty-days", "退款作業約需20天。", "20天"),
+    ("one-month", "收到退貨後，約需一個月時間辦理退款。", "一個月"),
+    ("casual-month", "退款大概要一個月左右喔～", "一個月"),
+    ("range-long", "退款作業約需 10-15 個工作天。", "工作天"),
+    ("fifteen-working-days", "退款：收到退回商品後十五個工作天內完成。", "十五個工作天"),
+    ("english-30", "Refunds are processed within 30 days.", "30days"),
+    ("simplified-long", "退款将于30个工作日内退回。", "30"),
+    ("credit-only", "退款一律以購物金方式返還至會員帳戶。", "購物金"),
+    ("credit-only-short", "退款以購物金方式退還。", "購物金"),
+    ("points", "取消訂單之款項將轉為紅利點數，可於下次消費折抵。", "紅利點數"),
+    ("stored-value", "退貨款項將以儲值金形式存入會員帳戶。", "儲值金"),
+    ("credit-no-cash", "退款一律以等值購物金退還，恕不退還現金或辦理刷退。", "購物金"),
+    ("voucher", "退貨後將提供等值折價券作為退款。", "折價券"),
+]
+
+
+@pytest.mark.parametrize("text", [c[1] for c in PASS], ids=[c[0] for c in PASS])
+def test_s01_lawful_refund_passes(text):
+    result = judge(text)
+    assert result.status is Status.PASS, (result.message, [e.text for e in result.evidence])
+
+
+@pytest.mark.parametrize("text,fragment", [c[1:] for c in FAIL], ids=[c[0] for c in FAIL])
+def test_s01_late_or_credit_only_refund_fails(text, fragment):
+    result = judge(text)
+    assert result.status is Status.FAIL, result.message
+    assert result.evidence and all(ev.text for ev in result.evidence)
+    assert any(fragment in ev.text.replace(" ", "") for ev in result.evidence), [e.text for e in result.evidence]
+
+
+@pytest.mark.parametrize("text,days", [
+    ("十五個工作天", 21.0), ("10個工作天", 14.0), ("7個工作天", 9.8), ("一個月", 30.0), ("２週", 14.0),
+    ("三十日", 30.0), ("二十四小時", 1.0), ("7-14個工作天", 19.6), ("30 days", 30.0),
+])
+def test_durations_parse_to_calendar_days(text, days):
+    from compliance.normalize import normalize_plain
+
+    found = durations(normalize_plain(text))
+    assert found and abs(found[0].days - days) < 1e-6
