@@ -149,6 +149,11 @@ def diff_cmd(scans, site, fmt, show_text, db):
     if len(scans) not in (0, 2):
         _die("請指定兩個掃描編號（OLD_SCAN NEW_SCAN），或都不指定以與前一次掃描比較")
     with Store(db) as store:
+        known = {s["id"] for s in store.scans()}
+        for n in scans:
+            if n not in known:
+                listed = "、".join(f"#{k}" for k in sorted(known)) or "無"
+                _die(f"{db} 中沒有掃描 #{n}（現有掃描：{listed}）")
         try:
             if not scans:
                 comparisons = compare_with_previous(store, None, site)
@@ -168,3 +173,31 @@ def diff_cmd(scans, site, fmt, show_text, db):
         if i:
             click.echo()
         _print_comparison(cmp, show_text)
+
+
+# --- report --format record ---------------------------------------------------------------
+
+def write_record(store, scan_id: int, site: str | None, output: str | None) -> None:
+    """The inspection record (訪查紀錄) of one site of a scan, with its review states."""
+    from reports.record_format import render, record_inputs
+
+    analyses = store.latest_analyses(scan_id)
+    if site:
+        analyses = [a for a in analyses if site in (a["site_key"], (a.get("target") or {}).get("name"))]
+        if not analyses:
+            _die(f"掃描 #{scan_id} 中沒有網站 {site!r}")
+    if not analyses:
+        _die(f"掃描 #{scan_id} 尚未判斷任何網站")
+    if len(analyses) > 1:
+        keys = "、".join(a["site_key"] for a in analyses[:10])
+        _die(f"訪查紀錄一次一個網站，請以 --site 指定（{keys}{'…' if len(analyses) > 10 else ''}）")
+    report, reviews, scan, url = record_inputs(store, scan_id, analyses[0]["site_key"])
+    try:
+        stream = open(output, "w", encoding="utf-8") if output else sys.stdout
+    except OSError as exc:
+        _die(f"無法寫入 {output}：{exc.strerror}")
+    render(report, stream, reviews=reviews, scan=scan, site_url=url)
+    stream.flush()
+    if output:
+        stream.close()
+        click.echo(f"訪查紀錄：{output}", err=True)

@@ -162,8 +162,9 @@ def analyze(db, scan_id, rules_path):
 @click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--scan", "scan_id", type=int, help="掃描編號（預設為最新一次）。")
 @click.option("--site", help="只輸出此網站（site key 或名稱）。")
-@click.option("--format", "fmt", type=click.Choice(["json", "csv", "html", "text", "sarif", "summary"]), default="json",
-              show_default=True, help="summary 為全部網站之 HTML 摘要報告。")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "html", "text", "sarif", "summary", "record"]),
+              default="json", show_default=True,
+              help="summary 為全部網站之 HTML 摘要報告；record 為一個網站之訪查紀錄（A4 列印，含審查結果）。")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="寫入檔案（預設為標準輸出）。")
 def report(db, scan_id, site, fmt, output):
     """輸出掃描結果：每個網站一份報告（JSON 為每行一個物件，格式同 check）。
@@ -172,6 +173,7 @@ def report(db, scan_id, site, fmt, output):
     例：
       python -m compliance report --db inspections.db --format json
       python -m compliance report --format summary -o summary.html
+      python -m compliance report --format record --site shop.example -o 訪查紀錄.html
     """
     from reports import render
 
@@ -190,6 +192,11 @@ def report(db, scan_id, site, fmt, output):
             from reports.scan_summary import render_scan
 
             render_scan(store, sid, stream)
+            return
+        if fmt == "record":
+            from .cli_review import write_record
+
+            write_record(store, sid, site, output)
             return
         reports = store.latest_reports(sid)
     if site:

@@ -327,6 +327,7 @@ def _judged_sites(store: Store, scan_id: int) -> list[str]:
 def compare_all(store: Store, old_scan_id: int, new_scan_id: int) -> list[Comparison]:
     """compare_scans for every site judged in both scans, in the new scan's target order."""
     store.scan(old_scan_id)
+    store.scan(new_scan_id)
     before = set(_judged_sites(store, old_scan_id))
     return [compare_scans(store, old_scan_id, new_scan_id, k) for k in _judged_sites(store, new_scan_id)
             if k in before]

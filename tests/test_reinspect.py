@@ -1,6 +1,8 @@
 """compliance.reinspect: per-rule changes and page diffs between two scans of a site."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from compliance.reinspect import (NoPreviousScan, SiteNotInScan, classify, compare_all, compare_scans,
@@ -142,6 +144,8 @@ def test_bad_scans_and_sites(store):
         compare_scans(store, 999, old, SITE)
     with pytest.raises(SiteNotInScan):
         compare_scans(store, old, old, "nobody.example")
+    with pytest.raises(UnknownScan):
+        compare_all(store, old, 999)
 
 
 LIABILITY = "第十條 責任\n因系統故障所生之損害，本公司不負任何責任。\n"
@@ -165,3 +169,45 @@ def test_pending_needs_review_now(store):
     decide(store, by_rule(new_rows)["U02"]["id"], reviewer="王", decision="confirm")
     u02 = _changes(compare_scans(store, old, new, SITE))["U02"]
     assert (u02.change, u02.pending) == ("regressed", False)
+
+
+# --- the diff command ---------------------------------------------------------------------
+
+def _diff(store, *args):
+    from click.testing import CliRunner
+
+    from compliance.cli import main
+
+    return CliRunner().invoke(main, ["diff", "--db", store.path, *args])
+
+
+def test_diff_command_text_and_json(store):
+    import json
+
+    old, _ = add_scan(store, {"/terms": TERMS})
+    new, _ = add_scan(store, {"/terms": TERMS_FIXED})
+    res = _diff(store)  # default: latest scan against the previous scan of each site
+    assert res.exit_code == 0, res.output
+    assert f"掃描 #{old} → #{new}" in res.output
+    assert re.search(r"\[已改善\] P05 .*不符合 → 符合", res.output)
+    assert re.search(r"\[仍不符合\] P03 ", res.output)
+    assert "/terms　修改（+1 −1 行）" in res.output
+    res = _diff(store, str(old), str(new), "--text")
+    assert "-商品一經拆封恕不退貨" in res.output
+    res = _diff(store, str(old), str(new), "--format", "json", "--site", SITE)
+    data = json.loads(res.output)
+    assert data["counts"]["fixed"] == sum(c["change"] == "fixed" for c in data["changes"]) >= 1
+    assert {c["rule_id"]: c["change"] for c in data["changes"]}["P05"] == "fixed"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["1", "99"], "#99"),
+    (["1"], "兩個掃描編號"),
+    ([], "無可比較之前次掃描"),
+    (["--site", "nobody.example"], "nobody.example"),
+])
+def test_diff_command_errors(store, args, message):
+    add_scan(store, {"/terms": TERMS})
+    res = _diff(store, *args)
+    assert res.exit_code == 2 and message in res.output
+    assert "Traceback" not in res.output and len(res.output.strip().splitlines()) == 1

@@ -150,3 +150,29 @@ def test_states_for_a_whole_scan_use_one_query(store):
         store.db.conn.set_trace_callback(None)
     assert len([q for q in queries if q.lstrip().upper().startswith("SELECT")]) == 1
     assert sum(s.state == "confirmed" for s in states.values()) == 30
+
+
+# --- the review command -------------------------------------------------------------------
+
+def _review(store, *args):
+    from click.testing import CliRunner
+
+    from compliance.cli import main
+
+    return CliRunner().invoke(main, ["review", "--db", store.path, *args])
+
+
+def test_review_command(store):
+    _, rows = add_scan(store, {"/terms": TERMS})
+    p05, p01 = by_rule(rows)["P05"]["id"], by_rule(rows)["P01"]["id"]
+    listing = _review(store)
+    assert listing.exit_code == 0 and f"{p05}  {SITE}  P05  不符合  待確認" in listing.output
+    res = _review(store, str(p05), "--dismiss", "--by", "王")
+    assert res.exit_code == 2 and "理由" in res.output
+    res = _review(store, str(p05), "--dismiss", "--note", "屬準則§2例外", "--by", "王")
+    assert res.exit_code == 0, res.output
+    [row] = store.reviews_for(p05)
+    assert (row["reviewer"], row["decision"], row["note"]) == ("王", "dismiss", "屬準則§2例外")
+    assert "已排除" in _review(store, str(p05)).output
+    assert _review(store, str(p01), "--confirm").exit_code == 2  # a pass
+    assert _review(store, "99999", "--confirm").exit_code == 2

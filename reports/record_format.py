@@ -1,0 +1,218 @@
+"""The per-site inspection record (訪查紀錄): one self-contained HTML file that prints to A4.
+
+    render(report, file, reviews=states, scan=store.scan(scan_id))
+    html = site_record_html(store, scan_id, site_key)        # the same, read from the log
+
+It lists each *confirmed* violation (review decision ``confirm``, including one carried over from an
+earlier scan with unchanged evidence, compliance.review) with its evidence, legal basis and fix; the
+other findings nobody has decided on yet separately as 待確認, never as violations; then the correction
+deadline (限期改正) and a signature block for the inspector and the shop's representative.
+
+``reviews`` maps each result to its review state, either by rule id (``{"P05": ReviewState|"confirmed"}``)
+or by result id as ``compliance.review.review_states`` returns it for exactly the report's results
+(result ids of one analysis ascend in catalogue order, Store.add_analysis). Without ``reviews`` nothing
+is confirmed, so every finding is 待確認. Dismissed findings are counted, not listed: the record is
+handed to the shop.
+
+Scraped text is hostile: the template autoescapes everything, nothing here is marked safe, and only
+http(s) URLs become links. No script, font or image is loaded (CSP ``default-src 'none'``).
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Mapping
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from compliance.models import Kind, Report, Result, Status
+
+from .common import basis_line, by_severity, clean, context, is_web_url, one_line, target_kind_label
+
+TEMPLATES = Path(__file__).parent / "templates"
+TAIPEI = ZoneInfo("Asia/Taipei")
+CONTEXT_CHARS = 60  # characters shown either side of a quote
+MAX_QUOTES = 3  # per violation; the rest are counted
+MAX_PENDING_QUOTE = 60
+
+_env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
+                   trim_blocks=True, lstrip_blocks=True)
+
+
+class RecordError(ValueError):
+    """The review states given do not fit the report."""
+
+
+def roc_date(d: date) -> str:
+    """中華民國115年12月1日 — the calendar of Taiwan's official documents."""
+    return f"中華民國{d.year - 1911}年{d.month}月{d.day}日"
+
+
+def _local(stamp: str | None) -> datetime | None:
+    if not stamp:
+        return None
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        return None
+    return moment.astimezone(TAIPEI) if moment.tzinfo else moment
+
+
+def _state_of(value: Any) -> tuple[str, dict | None, bool]:
+    """(state, decision row, carried) from a ReviewState or a plain state string."""
+    if value is None:
+        return "pending", None, False
+    if isinstance(value, str):
+        return value, None, False
+    return value.state, getattr(value, "decision", None), bool(getattr(value, "carried", False))
+
+
+def states_by_rule(report: Report, reviews: Mapping | None) -> dict[str, tuple[str, dict | None, bool]]:
+    if not reviews:
+        return {}
+    keys = list(reviews)
+    if all(isinstance(k, str) for k in keys):
+        return {k: _state_of(v) for k, v in reviews.items()}
+    if all(isinstance(k, int) for k in keys) and len(keys) == len(report.results):
+        return {r.rule_id: _state_of(reviews[k]) for k, r in zip(sorted(keys), report.results)}
+    raise RecordError("reviews must be keyed by rule id, or by the result ids of exactly this report's results")
+
+
+def _quotes(report: Report, result: Result) -> list[dict]:
+    out = []
+    for ev in result.evidence:
+        if not ev.text:
+            continue
+        ctx = context(report, ev, CONTEXT_CHARS)
+        # The quote is the evidence within its own line (clause): neighbouring clauses are noise on paper.
+        before, cut_before = ctx.before, ctx.cut_before
+        if "\n" in before:
+            before, cut_before = before.rsplit("\n", 1)[1], False
+        after, cut_after = ctx.after, ctx.cut_after
+        if "\n" in after:
+            after, cut_after = after.split("\n", 1)[0], False
+        out.append({"location": clean(ev.location), "href": ev.location if is_web_url(ev.location) else None,
+                    "start": ev.start, "end": ev.end, "before": one_line(before), "match": one_line(ctx.match),
+                    "after": one_line(after), "cut_before": cut_before, "cut_after": cut_after})
+    return out
+
+
+def _decision_view(decision: dict | None, carried: bool) -> dict | None:
+    if not decision:
+        return None
+    when = _local(decision.get("decided_at"))
+    return {"reviewer": clean(decision.get("reviewer") or ""), "note": clean(decision.get("note") or ""),
+            "date": when.strftime("%Y-%m-%d") if when else "", "carried": carried}
+
+
+def _violation(report: Report, result: Result, decision: dict | None, carried: bool) -> dict:
+    quotes = _quotes(report, result)
+    return {
+        "rule_id": result.rule_id, "title": result.title, "kind_label": result.kind.label,
+        "severity": result.severity.value, "severity_label": result.severity.label,
+        "status_label": result.status.label, "message": result.message, "fix": result.fix,
+        "quote_label": "相關記載" if result.kind is Kind.MANDATORY else "條款原文",
+        "quotes": quotes[:MAX_QUOTES], "more_quotes": max(0, len(quotes) - MAX_QUOTES),
+        "absent": not quotes,
+        "legal_basis": [{"text": basis_line(b), "url": clean(b.url), "href": b.url if is_web_url(b.url) else None,
+                         "secondary": b.confidence == "secondary"} for b in result.legal_basis],
+        "review": _decision_view(decision, carried),
+    }
+
+
+def _pending(result: Result) -> dict:
+    quote = next((one_line(e.text) for e in result.evidence if e.text), "")
+    if len(quote) > MAX_PENDING_QUOTE:
+        quote = quote[:MAX_PENDING_QUOTE] + "…"
+    return {"rule_id": result.rule_id, "title": result.title, "status": result.status.value,
+            "status_label": result.status.label, "severity_label": result.severity.label,
+            "message": result.message, "quote": quote}
+
+
+def _site_url(report: Report, site_url: str | None) -> str:
+    if site_url:
+        return clean(site_url)
+    for doc in report.target.documents:
+        parts = urlsplit(doc.location)
+        if parts.scheme in ("http", "https") and parts.netloc:
+            return f"{parts.scheme}://{parts.netloc}/"
+    return ""
+
+
+def record_view(report: Report, *, reviews: Mapping | None = None, scan: dict | None = None,
+                site_url: str | None = None, today: date | None = None) -> dict:
+    """The template's input: plain data, no markup."""
+    states = states_by_rule(report, reviews)
+    confirmed, pending, dismissed = [], [], 0
+    for r in by_severity([r for r in report.results if r.is_finding]):
+        state, decision, carried = states.get(r.rule_id, ("pending", None, False))
+        if state == "confirmed":
+            confirmed.append(_violation(report, r, decision, carried))
+        elif state == "dismissed":
+            dismissed += 1
+        else:
+            pending.append(_pending(r))
+    reviewers = list(dict.fromkeys(v["review"]["reviewer"] for v in confirmed if v["review"] and v["review"]["reviewer"]))
+    started = _local(scan.get("started_at")) if scan else None
+    kinds: dict[str, int] = {}
+    for v in confirmed:
+        kinds[v["kind_label"]] = kinds.get(v["kind_label"], 0) + 1
+    pack = report.rulepack
+    tool = report.tool
+    return {
+        "site": {"name": clean(report.target.name), "url": _site_url(report, site_url),
+                 "kind_label": target_kind_label(report.target.kind)},
+        "scan_id": scan.get("id") if scan else None,
+        "visit_date": roc_date(started.date()) if started else "",
+        "visit_iso": started.strftime("%Y-%m-%d") if started else "",
+        "made_on": roc_date(today or datetime.now(TAIPEI).date()),
+        "rulepack": f"{pack.get('id', '?')} 版本 {pack.get('version', '?')}",
+        "inspectors": "、".join(reviewers) or (clean(scan.get("launched_by") or "") if scan else ""),
+        "tool": f"{tool.get('name', '')} {tool.get('version', '')}".strip(),
+        "documents": [{"location": clean(d.location), "title": clean(d.title), "chars": len(d.text) if d.text else None,
+                       "sha256": d.sha256} for d in report.target.documents],
+        "confirmed": confirmed, "confirmed_by_kind": sorted(kinds.items()),
+        "pending": pending, "dismissed": dismissed,
+        "errors": [{"rule_id": r.rule_id, "title": r.title, "message": r.message}
+                   for r in report.results if r.status is Status.ERROR],
+        "reviewed": bool(states),
+    }
+
+
+def render_html(report: Report, *, reviews: Mapping | None = None, scan: dict | None = None,
+                site_url: str | None = None) -> str:
+    return _env.get_template("record.html.j2").render(**record_view(report, reviews=reviews, scan=scan,
+                                                                    site_url=site_url))
+
+
+def render(report: Report, file, *, reviews: Mapping | None = None, scan: dict | None = None,
+           site_url: str | None = None) -> None:
+    """Write the record of one site to ``file`` (fits the FORMATS ``render(report, file)`` signature)."""
+    file.write(render_html(report, reviews=reviews, scan=scan, site_url=site_url))
+
+
+# --- from the log ----------------------------------------------------------------------------
+
+class SiteNotJudged(LookupError):
+    """The scan holds no analysis of that site."""
+
+
+def record_inputs(store, scan_id: int, site_key: str) -> tuple[Report, dict, dict, str | None]:
+    """(report, reviews by result id, scan row, site url) of a site's latest analysis in a scan."""
+    from compliance.review import review_states
+
+    scan = store.scan(scan_id)
+    analyses = store.analyses(scan_id, site_key)
+    if not analyses:
+        raise SiteNotJudged(f"掃描 #{scan_id} 未判斷網站 {site_key!r}")
+    analysis_id = analyses[-1]["id"]
+    rows = store.results(analysis_id)
+    url = next((s["url"] for s in store.sites(scan_id) if s["site_key"] == site_key), None)
+    return store.report(analysis_id), review_states(store, rows), scan, url
+
+
+def site_record_html(store, scan_id: int, site_key: str) -> str:
+    report, reviews, scan, url = record_inputs(store, scan_id, site_key)
+    return render_html(report, reviews=reviews, scan=scan, site_url=url)
