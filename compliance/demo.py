@@ -13,6 +13,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SERVER_MODULE = ROOT / "tests" / "fixtures" / "demo_server.py"
 
+# The demo crawls our own fixture server on 127.0.0.1, not anyone's shop, so it waits a quarter of
+# the normal pause between two requests to a shop (crawler/settings.py: DOWNLOAD_DELAY 1 s, and
+# AutoThrottle's first pause of 5 s). Everything else (robots.txt, one request at a time per shop,
+# AutoThrottle, retries) is the normal politeness of a scan.
+DEMO_SETTINGS = {"DOWNLOAD_DELAY": 0.25, "AUTOTHROTTLE_START_DELAY": 0.5}
+
 
 def demo_server():
     """The fixture server module (loaded by path: it lives beside the tests that use it)."""
@@ -40,7 +46,10 @@ def run_demo(out_dir: Path, *, keep_serving: bool = False) -> tuple[Path, int]:
     with demo_server().start_demo_sites() as sites:
         sites.write_targets_csv(targets)
         console.print(f"示範網站已啟動：{len(sites.urls)} 家虛構商店（127.0.0.1），目標清單 {targets}")
-        scan_id = _run_scan_command(str(targets), str(db), True, "demo", None, out_dir / "summary.html")
+        console.print(f"示範網站為本機伺服器，故同一商店兩次請求間隔 {DEMO_SETTINGS['DOWNLOAD_DELAY']} 秒"
+                      "（實際掃描為 1 秒並依 AutoThrottle 調整）；其餘禮貌設定（robots.txt、每站一次一個請求）相同。")
+        scan_id = _run_scan_command(str(targets), str(db), True, "demo", None, out_dir / "summary.html",
+                                    settings=DEMO_SETTINGS)
         console.print("檢視結果：python -m compliance report --db " + str(db) + " --format summary -o summary.html")
         if keep_serving:
             console.print("示範網站持續提供中，按 Ctrl-C 結束。")

@@ -20,11 +20,23 @@ KEYWORDS = [
     "terms", "policy", "policies", "return", "refund", "privacy", "faq", "about", "contact",
 ]
 # Where hosted-shop platforms put their policy pages (Shopify / EasyStore /policies/, SHOPLINE and
-# Cyberbiz /pages/ and /about/, WooCommerce's default pages). Fetched when no link points there.
-PROBE_PATHS = [
-    "policies/terms-of-service", "policies/refund-policy", "policies/privacy-policy",
-    "pages/terms", "about/terms", "about/privacy", "terms", "refund_returns/", "privacy-policy/",
+# Cyberbiz /pages/ and /about/, WooCommerce's default pages), with the topic each one holds.
+# A probe is a guess that mostly answers 404 and costs a polite delay like any page, so it is
+# fetched only while the shop has shown no page of its topic: not when a home-page link or a sitemap
+# entry naming that topic was fetched, nor after an earlier probe of the topic answered.
+PROBES = [
+    ("policies/terms-of-service", "terms"), ("policies/refund-policy", "refund"),
+    ("policies/privacy-policy", "privacy"), ("pages/terms", "terms"), ("about/terms", "terms"),
+    ("about/privacy", "privacy"), ("terms", "terms"), ("refund_returns/", "refund"),
+    ("privacy-policy/", "privacy"),
 ]
+PROBE_PATHS = [path for path, _ in PROBES]
+# The probe topic a keyword of KEYWORDS names (購物須知, 常見問題, policy, … name none of them).
+TOPIC_OF_KEYWORD = {
+    "服務條款": "terms", "使用條款": "terms", "會員條款": "terms", "terms": "terms",
+    "退換貨": "refund", "退貨": "refund", "退款": "refund", "return": "refund", "refund": "refund",
+    "隱私權": "privacy", "privacy": "privacy",
+}
 SITEMAP_PATH = "/sitemap.xml"
 MAX_CHILD_SITEMAPS = 3
 _SKIP_EXT = re.compile(r"\.(jpe?g|png|gif|webp|svg|ico|bmp|css|js|mjs|json|xml|zip|rar|7z|gz|mp[34]|"
@@ -38,6 +50,11 @@ def score(url: str, text: str = "") -> int | None:
         if word in haystack:
             return rank
     return None
+
+
+def topic(rank: int | None) -> str | None:
+    """The probe topic (terms, refund, privacy) of a link ranked ``rank`` by :func:`score`."""
+    return TOPIC_OF_KEYWORD.get(KEYWORDS[rank]) if rank is not None and 0 <= rank < len(KEYWORDS) else None
 
 
 def clean_url(url: str) -> str | None:

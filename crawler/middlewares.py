@@ -1,13 +1,30 @@
-"""Resume: a page already in the log is served from the log instead of being fetched again.
+"""Downloader middlewares: one download slot per origin, and pages served from the log on resume.
 
-The spider still sees the page (and follows its links exactly as the first run did), but no new
-row is written for it: the log ends with the rows an uninterrupted scan would have written.
+``OriginSlotMiddleware``: Scrapy keys its download slots (the unit of CONCURRENT_REQUESTS_PER_DOMAIN,
+DOWNLOAD_DELAY and AutoThrottle) by host name alone, so shops on different ports of one host, or
+behind one hosting IP under different names, would otherwise share one slot and wait for each
+other. A shop's server is its origin: the slot key here is the URL's ``host:port``. Every request
+passes through it, including the robots.txt requests Scrapy makes itself and redirected requests
+(whose meta still carries the slot of the URL they came from).
+
+``StoredPageMiddleware`` (resume): a page already in the log is served from the log instead of being
+fetched again. The spider still sees the page (and follows its links exactly as the first run did),
+but no new row is written for it: the log ends with the rows an uninterrupted scan would have written.
 """
 from __future__ import annotations
 
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
+from scrapy.utils.httpobj import urlparse_cached
+
+
+class OriginSlotMiddleware:
+    """Put each request in the download slot of its origin (``host:port``)."""
+
+    def process_request(self, request):
+        request.meta["download_slot"] = urlparse_cached(request).netloc.rsplit("@", 1)[-1].lower()
+        return None
 
 
 class StoredPageMiddleware:

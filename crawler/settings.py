@@ -58,8 +58,11 @@ LOG_LEVEL = "INFO"
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 
-# Serve pages already in the log instead of fetching them again when a scan is resumed.
-DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.StoredPageMiddleware": 50}
+# Serve pages already in the log instead of fetching them again when a scan is resumed; and give
+# every origin (host:port) its own download slot, so that the per-shop limits above hold per shop
+# and different shops are crawled side by side (Scrapy's slots are per host name).
+DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.OriginSlotMiddleware": 40,
+                          "crawler.middlewares.StoredPageMiddleware": 50}
 # Extract text and write pages, failures and verdicts to the inspection log.
 ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
 

@@ -244,7 +244,8 @@ def shop_routes() -> dict:
         "/return-big": html(page("<p>" + "大" * 3000 + "</p>")),
         "/return-slow": (200, {"Content-Type": HTML}, lambda: time.sleep(3) or b"<p>late</p>"),
         "/policy-old": (500, {"Content-Type": HTML}, b"error"),
-        "/pages/terms": html(page("<p>平台條款頁：會員條款。</p>")),
+        "/pages/terms": html(page("<p>平台條款頁：會員條款。</p>")),  # never fetched: /terms was
+        "/policies/privacy-policy": html(page("<p>平台隱私權政策頁。</p>")),  # /privacy is robots-forbidden
         "/sitemap.xml": (200, {"Content-Type": "application/xml"},
                          b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
                          b"<url><loc>URL/products/1</loc></url><url><loc>URL/help/refund-rules</loc></url>"
@@ -285,7 +286,12 @@ def test_crawl_records_pages_and_failures(serve, tmp_path):
     assert got[u + "terms/detail"]["depth"] == 2 and got[u + "terms/detail"]["discovered_from"] == u + "terms"
     assert got[u + "about"]["final_url"] == u + "about-us" and "關於我們" in got[u + "about"]["text"]
     assert got[u + "terms.pdf"]["kind"] == "pdf" and "退貨須於七日內辦理" in got[u + "terms.pdf"]["text"]
-    assert got[u + "pages/terms"]["discovered_from"] is None  # a platform path
+    # a platform path is probed only for a topic the shop has shown no page of: its /privacy link
+    # is forbidden by robots.txt, so the privacy paths are tried; its /terms link answered, so the
+    # terms paths are not
+    assert got[u + "policies/privacy-policy"]["discovered_from"] is None
+    assert "/pages/terms" not in shop.hits and "/policies/terms-of-service" not in shop.hits
+    assert "/about/privacy" not in shop.hits  # the first privacy path answered
     assert got[u + "help/refund-rules"]["discovered_from"] == u + "sitemap.xml"
     errors = {url[len(u):]: r["error_class"] for url, r in got.items() if url.startswith(u) and r["error_class"]}
     assert errors == {"privacy": "robots_disallowed", "faq": "empty_text", "refund-banner": "not_html",
@@ -333,7 +339,9 @@ def test_marketplace_shop_is_its_path_and_follows_its_home_redirect(serve, tmp_p
     assert sorted(got) == [f"http://127.0.0.1:{port}/shops/good/terms", f"http://localhost:{port}/shops/good/"]
     assert got[f"http://localhost:{port}/shops/good/"]["final_url"] == f"http://127.0.0.1:{port}/shops/good/index.html"
     assert {r["site_key"] for r in got.values()} == {f"localhost:{port}/shops/good"}
-    assert "/shops/good/pages/terms" in market.hits  # platform paths under the shop's path
+    # platform paths under the shop's path, for the topics it has no page of (it has 服務條款)
+    assert "/shops/good/policies/refund-policy" in market.hits and "/policies/refund-policy" not in market.hits
+    assert "/shops/good/pages/terms" not in market.hits
 
 
 def _comparable(db: Path) -> list[tuple]:

@@ -24,14 +24,16 @@ from scrapy.exceptions import UsageError
 
 from compliance.store import Store
 from compliance.targets import Site, read_targets
-from crawler.discovery import (MAX_CHILD_SITEMAPS, PROBE_PATHS, SITEMAP_PATH, clean_url, find_links, score,
-                               sitemap_urls)
+from crawler.discovery import (MAX_CHILD_SITEMAPS, PROBES, SITEMAP_PATH, clean_url, find_links, score,
+                               sitemap_urls, topic)
 from crawler.errors import classify
 from crawler.items import FailureItem, PageItem, SiteDoneItem
 
 PAGE_KINDS = ("home", "link", "sitemap", "probe")  # recorded in the log and counted by the page cap
 _ORDER = {"home": 0, "sitemap_xml": 1, "link": 2, "sitemap": 3, "probe": 4}
-_UNREACHABLE = {"dns", "connection", "timeout"}
+# A home page that failed so: no sitemap or platform-path guesses (a server already answering 5xx to
+# its home page, after retries, should not get a dozen more requests for pages nobody linked).
+_UNREACHABLE = {"dns", "connection", "timeout", "http_5xx"}
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class Entry:
     depth: int
     kind: str  # home | link | sitemap | probe | sitemap_xml
     discovered_from: str | None = None
+    topic: str | None = None  # terms | refund | privacy (see crawler.discovery.PROBES)
 
 
 @dataclass
@@ -51,6 +54,7 @@ class SiteState:
     issued: int = 0
     seq: int = 0
     done: bool = False
+    topics: set = field(default_factory=set)  # probe topics the site has shown a page of
 
 
 def _now() -> str:
@@ -136,14 +140,14 @@ class TermsSpider(scrapy.Spider):
     # --- the per-site queue -----------------------------------------------------------------
 
     def _push(self, state: SiteState, url: str | None, depth: int, kind: str, rank: int = 0,
-              discovered_from: str | None = None) -> None:
+              discovered_from: str | None = None, topic: str | None = None) -> None:
         if not url or url in state.seen:
             return
         if kind in PAGE_KINDS and (depth > self.max_depth or not state.site.contains(url)):
             return
         state.seen.add(url)
         state.seq += 1
-        entry = Entry(state.site.key, url, depth, kind, discovered_from)
+        entry = Entry(state.site.key, url, depth, kind, discovered_from, topic)
         heapq.heappush(state.queue, ((depth if kind != "sitemap_xml" else 0, _ORDER[kind], rank, state.seq), entry))
 
     def _request(self, entry: Entry) -> scrapy.Request:
@@ -157,6 +161,8 @@ class TermsSpider(scrapy.Spider):
             if entry.kind in PAGE_KINDS:
                 if state.issued >= self.max_pages:
                     continue
+                if entry.kind == "probe" and entry.topic in state.topics:
+                    continue  # the shop has a page of this topic already: no need to guess
                 state.issued += 1
             return self._request(entry)
         return None
@@ -175,8 +181,8 @@ class TermsSpider(scrapy.Spider):
         root = state.site.root(base_url)
         parts = urlsplit(base_url)
         self._push(state, f"{parts.scheme}://{parts.netloc}{SITEMAP_PATH}", 0, "sitemap_xml")
-        for i, path in enumerate(PROBE_PATHS):
-            self._push(state, clean_url(root + path), 1, "probe", i, discovered_from=None)
+        for i, (path, about) in enumerate(PROBES):
+            self._push(state, clean_url(root + path), 1, "probe", i, discovered_from=None, topic=about)
 
     async def start(self):
         for key, state in self.sites.items():
@@ -202,11 +208,14 @@ class TermsSpider(scrapy.Spider):
                            discovered_from=entry.discovered_from)
         if entry.kind == "home":
             state.site.add_host(response.url)
+        if entry.topic:
+            state.topics.add(entry.topic)
         if entry.depth < self.max_depth:
             for url, text in find_links(response.body, content_type, response.url):
                 rank = score(url, text)
                 if rank is not None:
-                    self._push(state, url, entry.depth + 1, "link", rank, discovered_from=entry.url)
+                    self._push(state, url, entry.depth + 1, "link", rank, discovered_from=entry.url,
+                               topic=topic(rank))
         if entry.kind == "home":  # after the links: a linked page is recorded as linked, not probed
             self._push_extras(state, response.url)
         yield from self._advance(state)
@@ -223,7 +232,7 @@ class TermsSpider(scrapy.Spider):
             for url in map(clean_url, locs):
                 rank = score(url) if url else None
                 if rank is not None:
-                    self._push(state, url, 1, "sitemap", rank, discovered_from=response.url)
+                    self._push(state, url, 1, "sitemap", rank, discovered_from=response.url, topic=topic(rank))
         yield from self._advance(state)
 
     def failed(self, failure):
