@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import getpass
+import sys
 from pathlib import Path
 
 import click
@@ -101,7 +102,7 @@ def user_add(name, db, password_stdin):
 
     from .store import Store, StoreError
 
-    password = click.get_text_stream("stdin").readline().rstrip("\r\n") if password_stdin else _password()
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else _password()
     try:
         with Store(db) as store:
             add_user(store, name, password, created_by=getpass.getuser())
@@ -122,7 +123,7 @@ def user_passwd(name, db, password_stdin):
 
     if not Path(db).is_file():
         _die(f"找不到檢查紀錄 {db}")
-    password = click.get_text_stream("stdin").readline().rstrip("\r\n") if password_stdin else _password()
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else _password()
     try:
         with Store(db) as store:
             store.set_password(name, hash_password(password))

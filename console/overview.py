@@ -104,7 +104,9 @@ def build(store, scan_id: int, filters: Filters, review_states) -> Overview:
             "cells": cells, "fail": len(fails), "high": sum(1 for c in fails if c["severity"] == "high"),
             "needs_review": counts["needs_review"], "error": counts["error"],
             "pending": sum(1 for c in cells.values() if c["review"] == "pending"),
-            "match_fail": sum(1 for c in matching if c["status"] == "fail"),
+            # advisories (severity info) are not counted as fails, unless asked for by the filter
+            "match_fail": sum(1 for c in matching if c["status"] == "fail"
+                              and (c["severity"] != "info" or filters.severity == "info")),
             "match_review": sum(1 for c in matching if c["status"] == "needs_review"),
             "matching": len(matching),
         })
