@@ -179,7 +179,7 @@ def diff_cmd(scans, site, fmt, show_text, db):
 
 def write_record(store, scan_id: int, site: str | None, output: str | None) -> None:
     """The inspection record (訪查紀錄) of one site of a scan, with its review states."""
-    from reports.record_format import render, record_inputs
+    from reports.record_format import record_inputs, render_html
 
     analyses = store.latest_analyses(scan_id)
     if site:
@@ -192,12 +192,13 @@ def write_record(store, scan_id: int, site: str | None, output: str | None) -> N
         keys = "、".join(a["site_key"] for a in analyses[:10])
         _die(f"訪查紀錄一次一個網站，請以 --site 指定（{keys}{'…' if len(analyses) > 10 else ''}）")
     report, reviews, scan, url = record_inputs(store, scan_id, analyses[0]["site_key"])
+    html = render_html(report, reviews=reviews, scan=scan, site_url=url)
+    if not output:
+        sys.stdout.write(html)
+        return
     try:
-        stream = open(output, "w", encoding="utf-8") if output else sys.stdout
+        with open(output, "w", encoding="utf-8") as fh:
+            fh.write(html)
     except OSError as exc:
         _die(f"無法寫入 {output}：{exc.strerror}")
-    render(report, stream, reviews=reviews, scan=scan, site_url=url)
-    stream.flush()
-    if output:
-        stream.close()
-        click.echo(f"訪查紀錄：{output}", err=True)
+    click.echo(f"訪查紀錄：{output}", err=True)

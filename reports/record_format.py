@@ -29,7 +29,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from compliance.models import Kind, Report, Result, Status
 
-from .common import basis_line, by_severity, clean, context, is_web_url, one_line, target_kind_label
+from .common import basis_line, by_severity, clean, document_for, is_web_url, one_line, target_kind_label
 
 TEMPLATES = Path(__file__).parent / "templates"
 TAIPEI = ZoneInfo("Asia/Taipei")
@@ -80,23 +80,69 @@ def states_by_rule(report: Report, reviews: Mapping | None) -> dict[str, tuple[s
     raise RecordError("reviews must be keyed by rule id, or by the result ids of exactly this report's results")
 
 
+def _span(text: str, ev) -> tuple[int, int] | None:
+    """Where the evidence sits in its document text (offsets trusted only if they still select it)."""
+    if 0 <= ev.start <= ev.end <= len(text) and text[ev.start:ev.end] == ev.text:
+        return ev.start, ev.end
+    found = text.find(ev.text) if text else -1
+    return (found, found + len(ev.text)) if found >= 0 else None
+
+
+def _quote(location: str, text: str, lo: int, hi: int, marks: list[tuple[int, int]]) -> dict:
+    """The text[lo:hi] of one line (or run of lines) with the evidence ranges marked."""
+    segments, at = [], lo
+    for a, b in marks:
+        if a > at:
+            segments.append({"text": one_line(text[at:a]), "mark": False})
+        segments.append({"text": one_line(text[max(a, at):b]), "mark": True})
+        at = max(at, b)
+    if hi > at:
+        segments.append({"text": one_line(text[at:hi]), "mark": False})
+    return {"location": clean(location), "segments": [g for g in segments if g["text"]],
+            "ranges": "、".join(f"{a}–{b}" for a, b in marks)}
+
+
 def _quotes(report: Report, result: Result) -> list[dict]:
-    out = []
+    """One quote per line of text that holds evidence: several evidence slices on the same line are
+    marked together instead of printing the line twice. Context is the rest of the line, cut to
+    CONTEXT_CHARS either side; evidence whose document text is unknown is quoted alone."""
+    spans: dict[str, list[tuple[int, int]]] = {}
+    loose = []
     for ev in result.evidence:
         if not ev.text:
             continue
-        ctx = context(report, ev, CONTEXT_CHARS)
-        # The quote is the evidence within its own line (clause): neighbouring clauses are noise on paper.
-        before, cut_before = ctx.before, ctx.cut_before
-        if "\n" in before:
-            before, cut_before = before.rsplit("\n", 1)[1], False
-        after, cut_after = ctx.after, ctx.cut_after
-        if "\n" in after:
-            after, cut_after = after.split("\n", 1)[0], False
-        out.append({"location": clean(ev.location), "href": ev.location if is_web_url(ev.location) else None,
-                    "start": ev.start, "end": ev.end, "before": one_line(before), "match": one_line(ctx.match),
-                    "after": one_line(after), "cut_before": cut_before, "cut_after": cut_after})
-    return out
+        doc = document_for(report, ev.location)
+        span = _span(doc.text, ev) if doc and doc.text else None
+        if span is None:
+            loose.append({"location": clean(ev.location), "segments": [{"text": one_line(ev.text), "mark": True}],
+                          "ranges": f"{ev.start}–{ev.end}", "cut_before": False, "cut_after": False})
+        else:
+            spans.setdefault(ev.location, []).append(span)
+    out = []
+    for location, ranges in spans.items():
+        text = document_for(report, location).text
+        groups: list[list] = []  # [line start, line end, [ranges]]
+        for a, b in sorted(set(ranges)):
+            ls = text.rfind("\n", 0, a) + 1
+            le = text.find("\n", b)
+            le = len(text) if le < 0 else le
+            if groups and ls <= groups[-1][1]:
+                groups[-1][1] = max(groups[-1][1], le)
+                groups[-1][2].append((a, b))
+            else:
+                groups.append([ls, le, [(a, b)]])
+        for ls, le, marks in groups:
+            merged: list[tuple[int, int]] = []
+            for a, b in marks:
+                if merged and a <= merged[-1][1]:
+                    merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+                else:
+                    merged.append((a, b))
+            lo, hi = max(ls, merged[0][0] - CONTEXT_CHARS), min(le, merged[-1][1] + CONTEXT_CHARS)
+            q = _quote(location, text, lo, hi, merged)
+            q.update(cut_before=lo > ls, cut_after=hi < le)
+            out.append(q)
+    return out + loose
 
 
 def _decision_view(decision: dict | None, carried: bool) -> dict | None:
