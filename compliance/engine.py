@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from . import __version__
-from .match import classify_exclusion, durations, event_after, event_before, negated
+from .match import MACROS, classify_exclusion, durations, event_after, event_before, negated
 from .models import Document, Evidence, Kind, Report, Result, Severity, Status, Target
 from .normalize import Normalized, normalize
 from .rules import Pattern, Rule, RulePack, load_pack
@@ -132,7 +132,7 @@ class Context:
             return False
         if pattern.unless and any(u.search(context) for u in pattern.unless):
             return False
-        if pattern.heading is not None and not pattern.heading.search(clause.heading + " " + text):
+        if pattern.heading is not None and not pattern.heading.search(f"{clause.heading} {clause.topic} {text}"):
             return False
         if pattern.negatable:
             if clause.is_question:
@@ -142,7 +142,9 @@ class Context:
         return True
 
 
-_PROVISO = re.compile(r"(?:但|惟|然|不過|除此之外|另)")
+# a sentence that qualifies the one before it: a proviso (但…不在此限) or the consequence of
+# a deadline (「…三日內通知；逾期者，仍得依民法…」)
+_PROVISO = re.compile(r"(?:但|惟|然|不過|除此之外|另|逾期|逾時|否則|如未|若未|未於)")
 
 _TERMS_SIGNALS = [
     re.compile(r"本(?:公司|網站|站|店|商店|賣場|平臺|商城|品牌)|我們|敝(?:公司|店)"),
@@ -302,7 +304,14 @@ def _period_candidates(rule: Rule, ctx: Context):
             # the event it is counted from: named before it (收到商品後七日內) or in a
             # 「自…起算」 / "of delivery" construction right after it
             event = event_after(c.text, d.end) or event_before(c.text, d.start)
+            if event == "request":
+                continue  # 「申請退貨後，請於3日內寄回」: a step of the procedure, not the period
+            if _TRADER_STEP.search(c.text, max(0, d.start - 10), d.start):
+                continue  # 「我們會在1-2個工作天內聯繫您」: the trader's handling time
             yield p, c, d, event
+
+
+_TRADER_STEP = re.compile(r"(?:" + MACROS["TRADER"] + r"|客服|專人|物流|宅配|快遞)(?:人員)?(?:會|將|應|即|均|都|約|也)?(?:於|在)?(?:約|大約|大概)?$")
 
 
 def check_withdrawal_period(rule: Rule, ctx: Context) -> Result:
@@ -405,8 +414,9 @@ def check_withdrawal_restrictions(rule: Rule, ctx: Context) -> Result:
     exclusion = Pattern(name="exclusion", match=compile_regex(rule.params["exclusion"]),
                         unless=tuple(compile_regex(u) for u in rule.params.get("exclusion_unless", [])))
     list_intro = compile_regex(rule.params["list_intro"])
-    for h in ctx.find(exclusion):
-        subject = _exclusion_subject(h, list_intro)
+    found = [(h, _exclusion_subject(h, list_intro)) for h in ctx.find(exclusion)]
+    found += _faq_exclusions(ctx, exclusion)
+    for h, subject in found:
         placement = classify_exclusion(subject)
         note = f"排除解除權：{'、'.join(placement.categories)}（{placement.reason}）"
         if placement.verdict == "unlawful":
@@ -421,6 +431,34 @@ def check_withdrawal_restrictions(rule: Rule, ctx: Context) -> Result:
         notes = "；".join(dict.fromkeys(n for _, n in reviews))
         return _result(rule, Status.NEEDS_REVIEW, f"下列條款須人工判斷是否限制解除權：{notes}", _unique_evidence(reviews), 0.6)
     return _result(rule, Status.PASS, _pass_message(rule), confidence=0.8)
+
+
+# an FAQ answer that contradicts the question's restriction (「不會喔」, 「可以的」)
+_ANSWER_YES = re.compile(r"^(?:a\d*[.:]|答:)?\s*(?:可以|不會|當然|沒問題|能|是的,?(?:可以|都可|仍可)|仍可|都可以|不用|不需|不須|無須|可)")
+_ANSWER_MARK = re.compile(r"^(?:a\d*[.:]|答:)")
+
+
+def _faq_exclusions(ctx: Context, exclusion: Pattern) -> list[tuple[Hit, str]]:
+    """「哪些商品不能退貨？ A：生鮮食品與特價商品。」: the question names the restriction,
+    the answer names the goods. The answer (up to the next question) is the subject."""
+    out = []
+    for p in ctx.preps:
+        for c in p.clauses:
+            if not c.is_question:
+                continue
+            m = exclusion.match.search(c.text)
+            if m is None or negated(c.text, m.start()):
+                continue
+            answer = []
+            for x in p.clauses[c.index + 1:c.index + 5]:
+                if x.is_question:
+                    break
+                answer.append(x)
+            if not answer or _ANSWER_YES.match(answer[0].text):
+                continue
+            subject = " ".join(x.text for x in answer)
+            out.append((Hit(p, answer[0], answer[0].start, answer[0].end, exclusion), subject))
+    return out
 
 
 def _unique_evidence(items: list[tuple[Hit, str]]) -> list[Evidence]:

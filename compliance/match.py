@@ -49,9 +49,85 @@ def compile_regex(source: str) -> re.Pattern:
         return MACROS[name]
 
     try:
-        return re.compile(_MACRO_RE.sub(expand, source))
+        return with_first_chars(re.compile(_MACRO_RE.sub(expand, source)))
     except re.error as exc:
         raise PatternError(f"{exc.msg} at position {exc.pos} in {source!r}") from None
+
+
+def with_first_chars(rx: re.Pattern, limit: int = 400) -> re.Pattern:
+    """The same regex, led by a lookahead over the characters a match can start with.
+
+    Python's ``re`` scans fast only when a pattern starts with a literal or a character
+    set; a pattern that starts with an alternation of groups (most rule patterns) is
+    tried at every position. ``(?=[…])`` makes the scan skip the other positions; the
+    matches, groups and spans are unchanged. Patterns whose first character cannot be
+    bounded (``.``, ``[^…]``, an empty match) are returned as they are.
+    """
+    chars = _first_chars(rx.pattern)
+    if not chars or len(chars) > limit or rx.flags & (re.IGNORECASE | re.VERBOSE):
+        return rx
+    cls = "".join(re.escape(c) for c in sorted(chars))
+    try:
+        return re.compile(f"(?=[{cls}])(?:{rx.pattern})", rx.flags)
+    except re.error:  # e.g. a global inline flag that must stay first
+        return rx
+
+
+def _first_chars(pattern: str) -> frozenset | None:
+    try:
+        from re import _constants as C, _parser as P  # Python 3.11+
+    except ImportError:  # pragma: no cover
+        import sre_constants as C
+        import sre_parse as P
+
+    class Unbounded(Exception):
+        pass
+
+    def seq(items) -> tuple[set, bool]:
+        out: set = set()
+        for op, av in items:
+            chars, nullable = item(op, av)
+            out |= chars
+            if not nullable:
+                return out, False
+        return out, True
+
+    def item(op, av) -> tuple[set, bool]:
+        if op is C.LITERAL:
+            return {chr(av)}, False
+        if op is C.IN:
+            out = set()
+            for o, a in av:
+                if o is C.LITERAL:
+                    out.add(chr(a))
+                elif o is C.RANGE and a[1] - a[0] < 512:
+                    out |= {chr(x) for x in range(a[0], a[1] + 1)}
+                else:
+                    raise Unbounded
+            return out, False
+        if op is C.BRANCH:
+            out, nullable = set(), False
+            for alt in av[1]:
+                chars, n = seq(alt)
+                out |= chars
+                nullable = nullable or n
+            return out, nullable
+        if op is C.SUBPATTERN:
+            return seq(av[-1])
+        if op in (C.MAX_REPEAT, C.MIN_REPEAT) or op is getattr(C, "POSSESSIVE_REPEAT", None):
+            chars, n = seq(av[2])
+            return chars, n or av[0] == 0
+        if op is getattr(C, "ATOMIC_GROUP", None):
+            return seq(av)
+        if op in (C.ASSERT, C.ASSERT_NOT, C.AT):
+            return set(), True  # zero width: the next item decides
+        raise Unbounded
+
+    try:
+        chars, nullable = seq(P.parse(pattern))
+    except (Unbounded, re.error, TypeError, ValueError, AttributeError):
+        return None
+    return None if nullable else frozenset(chars)
 
 
 # --- negation scope --------------------------------------------------------------
@@ -155,7 +231,7 @@ EVENTS = {
     "order": r"下單|訂購|訂單成立|購買日|購買當|購買後|結帳|訂貨|成立訂單|訂單日|訂單完成|付款完成後?下單|(?<![a-z])order(?:ing|ed|date)?|purchase",
     "ship": r"出貨|發貨|寄出|出倉|送出|寄送日|配送日|交寄|出庫|shipment|shipping|shipped|dispatch",
     "pay": r"付款|繳費|匯款|刷卡|入帳|完成付款|payment",
-    "request": r"申請|通知|提出|聯繫|來信|收到退貨|收到退回|取回|退回商品|退貨完成|收到.{0,4}商品退回|驗收",
+    "request": r"申請|通知|提出|聯繫|聯絡|來信|收到退貨|收到退回|取回|退回商品|退貨完成|收到.{0,4}商品退回|驗收|填寫|填妥|回覆|回信|核准|審核|寄出退|退貨單",
 }
 _EVENT_RE = {k: re.compile(v) for k, v in EVENTS.items()}
 
@@ -271,7 +347,7 @@ GREY = [
 ]
 UNLAWFUL = [
     _c("sale", "特價、促銷、折扣或出清商品", False,
-       r"特價|特惠|優惠|折扣|打折|促銷|出清|清倉|福袋|福箱|驚喜包|限時|快閃|拍賣|團購|活動商品|活動價|下殺|換季|過季|零碼|格外品|即期品?折扣|暢貨|outlet"),
+       r"特價|特惠|優惠|折扣|打折|促銷|出清|清倉|加價購|加購|福袋|福箱|驚喜包|限時|快閃|拍賣|團購|活動商品|活動價|下殺|換季|過季|零碼|格外品|即期品?折扣|暢貨|outlet"),
     _c("preorder", "預購商品", False, r"預購|預訂|預售|代購|海外代購|訂貨商品"),
     _c("used", "二手、展示或瑕疵品", False, r"二手|中古|展示品|福利品|九成新|古著|瑕疵品|ng品|樣品|整新品"),
     _c("fake_custom", "僅就現有顏色、尺寸或規格所為之選擇（非準則所稱客製化）", False,
@@ -332,7 +408,17 @@ def classify_exclusion(subject: str) -> Placement:
         return Placement("unlawful", ("已拆封、使用或非全新之一般商品",), "拆封檢查不影響解除權（施行細則第17條）")
     if _CONDITION_DAMAGE.search(subject):
         return Placement("review", ("商品毀損或缺件",), "商品毀損是否可歸責於消費者，須個案判斷")
+    if _OUT_OF_SCOPE.search(subject):
+        # 「逾七日者恕不退貨」, 「非本店售出之商品」, 「贈品恕不退換」: nothing the 7-day right covers
+        return Placement("lawful", ("期間屆滿、非本店售出或贈品",), "不涉七日解除權之限制")
     return Placement("unlawful", ("未限定商品範圍",), "全面排除七日解除權")
+
+
+_OUT_OF_SCOPE = re.compile(
+    r"(?:超過|逾越?|已逾|過了|逾期|未(?:於|在)).{0,10}(?:七日|7日|七天|7天|鑑賞期|猶豫期|期限|期間|時限|天數)"
+    r"|(?:七日|7日|七天|7天|鑑賞期|猶豫期|解除期間)(?:內)?.{0,6}(?:後|過後|屆滿|已過|以後|期滿)|逾期"
+    r"|非(?:本店|本公司|本站|本網站|本賣場|於本|在本)(?:.{0,6})(?:購買|售出|出售|購得|訂購)"
+    r"|(?<!加購)(?<!加價購)(?:贈品|贈送之?|免費(?:提供|贈送)之?)(?:商品|小物|試用品|樣品)?(?![^,;。]{0,8}(?:一經|拆封|主商品|正品|訂單))")
 
 
 def opened_condition(text: str) -> bool:

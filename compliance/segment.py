@@ -55,6 +55,7 @@ class Clause:
     text: str
     heading: str  # nearest heading above (normalised), '' if none
     line_start: bool  # the clause begins a line (a heading, an item, a paragraph)
+    topic: str = ""  # in a FAQ, the question this clause answers ('' if none)
 
     @property
     def marker(self) -> str:
@@ -64,6 +65,10 @@ class Clause:
     def is_question(self) -> bool:
         t = self.text.rstrip("。;")
         return t.endswith("?") or t.endswith("嗎") or t.startswith(("q:", "q.", "問:"))
+
+
+_QUESTION = re.compile(r"^(?:q\d*[.:]|問\d*[.:]|Q\d*[.:])|[?？]$|嗎[?？]?$")
+_TOPIC_MAX = 80
 
 
 def _is_heading(line: str) -> bool:
@@ -79,16 +84,21 @@ def clauses(text: str) -> list[Clause]:
     """Split normalised text into clauses, in order, with their headings."""
     out: list[Clause] = []
     heading = ""
+    topic = ""
     pos = 0
     for line in text.split("\n"):
         line_start_pos = pos
         pos += len(line) + 1
         if not line:
             continue
-        if _is_heading(line) and not _ITEM_MARK.match(line):
+        if _QUESTION.search(line) and len(line) <= _TOPIC_MAX:
+            topic = line  # answers below it are read in its light (FAQ pages)
+        elif _is_heading(line) and not _ITEM_MARK.match(line):
             heading = line.strip(":")
+            topic = ""
         elif re.match(r"^第[一二三四五六七八九十百零〇\d]+條", line) and len(line) <= _HEADING_MAX + 8:
             heading = line
+            topic = ""
         first = True
         for m in _CLAUSE.finditer(line):
             seg_text = m.group()
@@ -99,7 +109,7 @@ def clauses(text: str) -> list[Clause]:
                 piece = seg_text[a:b]
                 if not piece.strip(",、:。 "):
                     continue
-                out.append(Clause(len(out), seg_start + a, seg_start + b, piece, heading, first and a == 0))
+                out.append(Clause(len(out), seg_start + a, seg_start + b, piece, heading, first and a == 0, topic))
             first = False
     return out
 
