@@ -191,3 +191,23 @@ def test_record_prints_to_a4_pdf(store, reviewed, tmp_path):
     assert "好物" in flat and "商店" in flat  # the site's name (its <script> shown as text)
     assert "訪查紀錄" in flat and "業者代表" in flat
     assert "第1頁" in flat  # page numbers from the @page margin box
+
+
+def test_evidence_on_one_line_is_quoted_once_with_every_slice_marked():
+    from compliance.models import Document, Evidence, Kind, LegalBasis, Report, Result, Severity, Status, Target
+
+    url = "https://shop.example/returns"
+    text = "退換貨須知\n" + "前言" * 50 + "特價品恕不退貨，退貨須扣除手續費，並由消費者負擔運費。\n其他條款。\n"
+    ev = [Evidence(url, text.index(w), text.index(w) + len(w), w, "regex") for w in ("特價品恕不退貨", "扣除手續費")]
+    ev.append(Evidence("https://elsewhere.example/", 0, 4, "不退不換", "regex"))  # no document text known
+    result = Result("P05", Kind.PROHIBITED, "拋棄或限制解除權", Status.FAIL, Severity.HIGH, 0.9,
+                    [LegalBasis("消費者保護法", "第19條第1項", "https://law.moj.gov.tw/")], "限制解除權", "刪除", ev)
+    report = Report({"name": "t", "version": "0"}, {"id": "p", "version": "1"},
+                    Target("site", "shop.example", [Document(url, text)]), [result])
+    html = render_html(report, reviews={"P05": "confirmed"})
+    section = _section(html, "經確認之違規事項")
+    assert section.count("並由消費者負擔運費") == 1  # the line once, not once per slice
+    assert re.findall(r"<mark>(.*?)</mark>", html) == ["特價品恕不退貨", "扣除手續費", "不退不換"]
+    assert "…" in section and "前言" * 50 not in section  # long context cut
+    assert "其他條款" not in section  # the next line is not part of the quote
+    assert f"第 {ev[0].start}–{ev[0].end}、{ev[1].start}–{ev[1].end} 字" in section
