@@ -191,8 +191,8 @@ def write_record(store, scan_id: int, site: str | None, output: str | None) -> N
     if len(analyses) > 1:
         keys = "、".join(a["site_key"] for a in analyses[:10])
         _die(f"訪查紀錄一次一個網站，請以 --site 指定（{keys}{'…' if len(analyses) > 10 else ''}）")
-    report, reviews, scan, url = record_inputs(store, scan_id, analyses[0]["site_key"])
-    html = render_html(report, reviews=reviews, scan=scan, site_url=url)
+    inputs = record_inputs(store, scan_id, analyses[0]["site_key"])
+    html = render_html(inputs.pop("report"), **inputs)
     if not output:
         sys.stdout.write(html)
         return

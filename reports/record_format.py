@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from compliance.models import Kind, Report, Result, Status
+from compliance.models import STATUS_LABELS, Kind, Report, Result, Status
 
 from .common import basis_line, by_severity, clean, document_for, is_web_url, one_line, target_kind_label
 
@@ -187,15 +187,35 @@ def _site_url(report: Report, site_url: str | None) -> str:
     return ""
 
 
+def _history(comparison, previous_scan: dict | None) -> tuple[dict | None, dict[str, str], list[dict]]:
+    """(previous visit, note per confirmed rule, items fixed since) from a reinspect.Comparison."""
+    if comparison is None or comparison.old_analysis_id is None:
+        return None, {}, []
+    when = _local(previous_scan.get("started_at")) if previous_scan else None
+    previous = {"scan_id": comparison.old_scan_id, "date": roc_date(when.date()) if when else ""}
+    notes = {"still_failing": "前次訪查已列不符合，迄今未改正", "regressed": "前次訪查為符合，本次發現不符合",
+             "new": "本次訪查新發現"}
+    by_rule = {c.rule_id: notes[c.change] for c in comparison.changes if c.change in notes}
+    fixed = [{"rule_id": c.rule_id, "title": c.title,
+              "old": STATUS_LABELS[Status(c.old_status)] + ("（經確認）" if c.old_review == "confirmed" else ""),
+              "new": STATUS_LABELS[Status(c.new_status)] if c.new_status else ""}
+             for c in comparison.changes if c.change == "fixed"]
+    return previous, by_rule, fixed
+
+
 def record_view(report: Report, *, reviews: Mapping | None = None, scan: dict | None = None,
-                site_url: str | None = None, today: date | None = None) -> dict:
-    """The template's input: plain data, no markup."""
+                site_url: str | None = None, comparison=None, previous_scan: dict | None = None,
+                today: date | None = None) -> dict:
+    """The template's input: plain data, no markup. ``comparison`` (compliance.reinspect.Comparison
+    of the previous scan against this one) adds the re-inspection: what was fixed since, and which
+    confirmed violations were already there."""
     states = states_by_rule(report, reviews)
+    previous, history, fixed = _history(comparison, previous_scan)
     confirmed, pending, dismissed = [], [], 0
     for r in by_severity([r for r in report.results if r.is_finding]):
         state, decision, carried = states.get(r.rule_id, ("pending", None, False))
         if state == "confirmed":
-            confirmed.append(_violation(report, r, decision, carried))
+            confirmed.append(dict(_violation(report, r, decision, carried), history=history.get(r.rule_id, "")))
         elif state == "dismissed":
             dismissed += 1
         else:
@@ -224,19 +244,21 @@ def record_view(report: Report, *, reviews: Mapping | None = None, scan: dict | 
         "errors": [{"rule_id": r.rule_id, "title": r.title, "message": r.message}
                    for r in report.results if r.status is Status.ERROR],
         "reviewed": bool(states),
+        "previous": previous, "fixed": fixed,
     }
 
 
 def render_html(report: Report, *, reviews: Mapping | None = None, scan: dict | None = None,
-                site_url: str | None = None) -> str:
-    return _env.get_template("record.html.j2").render(**record_view(report, reviews=reviews, scan=scan,
-                                                                    site_url=site_url))
+                site_url: str | None = None, comparison=None, previous_scan: dict | None = None) -> str:
+    return _env.get_template("record.html.j2").render(**record_view(
+        report, reviews=reviews, scan=scan, site_url=site_url, comparison=comparison, previous_scan=previous_scan))
 
 
 def render(report: Report, file, *, reviews: Mapping | None = None, scan: dict | None = None,
-           site_url: str | None = None) -> None:
+           site_url: str | None = None, comparison=None, previous_scan: dict | None = None) -> None:
     """Write the record of one site to ``file`` (fits the FORMATS ``render(report, file)`` signature)."""
-    file.write(render_html(report, reviews=reviews, scan=scan, site_url=site_url))
+    file.write(render_html(report, reviews=reviews, scan=scan, site_url=site_url, comparison=comparison,
+                           previous_scan=previous_scan))
 
 
 # --- from the log ----------------------------------------------------------------------------
@@ -245,8 +267,11 @@ class SiteNotJudged(LookupError):
     """The scan holds no analysis of that site."""
 
 
-def record_inputs(store, scan_id: int, site_key: str) -> tuple[Report, dict, dict, str | None]:
-    """(report, reviews by result id, scan row, site url) of a site's latest analysis in a scan."""
+def record_inputs(store, scan_id: int, site_key: str, *, compare_previous: bool = True) -> dict:
+    """The keyword arguments of ``render``/``render_html`` for a site's latest analysis in a scan:
+    report, reviews (by result id), scan, site_url and, when an earlier scan judged the site and
+    ``compare_previous``, the comparison with it (re-inspection)."""
+    from compliance.reinspect import compare_scans, previous_scan_id
     from compliance.review import review_states
 
     scan = store.scan(scan_id)
@@ -256,9 +281,17 @@ def record_inputs(store, scan_id: int, site_key: str) -> tuple[Report, dict, dic
     analysis_id = analyses[-1]["id"]
     rows = store.results(analysis_id)
     url = next((s["url"] for s in store.sites(scan_id) if s["site_key"] == site_key), None)
-    return store.report(analysis_id), review_states(store, rows), scan, url
+    inputs = {"report": store.report(analysis_id), "reviews": review_states(store, rows), "scan": scan,
+              "site_url": url, "comparison": None, "previous_scan": None}
+    previous = previous_scan_id(store, site_key, scan_id) if compare_previous else None
+    if previous is not None:
+        inputs["comparison"] = compare_scans(store, previous, scan_id, site_key)
+        inputs["previous_scan"] = store.scan(previous)
+    return inputs
 
 
-def site_record_html(store, scan_id: int, site_key: str) -> str:
-    report, reviews, scan, url = record_inputs(store, scan_id, site_key)
-    return render_html(report, reviews=reviews, scan=scan, site_url=url)
+def site_record_html(store, scan_id: int, site_key: str, *, compare_previous: bool = True) -> str:
+    """The record of a site in a scan, read from the log (with the re-inspection against the
+    previous scan of the site, when there is one)."""
+    inputs = record_inputs(store, scan_id, site_key, compare_previous=compare_previous)
+    return render_html(inputs.pop("report"), **inputs)

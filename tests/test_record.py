@@ -116,12 +116,20 @@ def test_scraped_strings_are_escaped(store, reviewed):
 def test_carried_confirmation_is_listed_as_confirmed(store, reviewed):
     _, _ = reviewed
     new_scan, _ = add_scan(store, {"/terms": "最新消息\n" + TERMS + LIABILITY}, name="好物商店")
-    confirmed = _section(site_record_html(store, new_scan, SITE), "經確認之違規事項")
+    html = site_record_html(store, new_scan, SITE)
+    confirmed = _section(html, "經確認之違規事項")
     assert "P05" in confirmed and "沿用" in confirmed
+    assert "前次訪查已列不符合，迄今未改正" in confirmed  # the re-inspection against the first scan
+    assert "本次均未見改善" in _section(html, "前次訪查後已改善之事項")
     fixed_scan, _ = add_scan(store, {"/terms": TERMS_FIXED}, name="好物商店")
     html = site_record_html(store, fixed_scan, SITE)
-    assert "P05" not in html  # fixed: it passes now
     assert "尚無經檢查人員確認之違規事項" in html
+    fixed = _section(html, "已改善之事項")
+    assert "P05" in fixed and "不符合（經確認） → 符合" in fixed
+    assert "P05" not in _section(html, "經確認之違規事項") and "P05" not in _section(html, "待確認事項")
+    # without the comparison, nothing is said about earlier visits
+    plain = site_record_html(store, fixed_scan, SITE, compare_previous=False)
+    assert "前次訪查" not in "".join(_parse(plain).parts)
 
 
 def test_without_reviews_everything_is_pending(store):
