@@ -12,12 +12,13 @@ import click
 from .cli import EXIT_INPUT, _die, main
 
 DEFAULT_DB = "inspections.db"
+EXIT_INTERRUPTED = 130  # the shell's code for a command stopped by Ctrl-C
 
 
 class _Progress:
     """Live progress of a scan: sites done / total, pages, failures, elapsed, rate."""
 
-    def __init__(self, total_sites: int, console):
+    def __init__(self, total_sites: int, console, done: int = 0):
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
         self.pages = self.failures = 0
@@ -25,7 +26,7 @@ class _Progress:
         self.progress = Progress(TextColumn("[bold]掃描網站"), BarColumn(), MofNCompleteColumn(),
                                  TextColumn("{task.fields[detail]}"), TimeElapsedColumn(), console=console,
                                  transient=False)
-        self.task = self.progress.add_task("scan", total=total_sites or None, detail="")
+        self.task = self.progress.add_task("scan", total=total_sites or None, completed=done, detail="")
 
     def __call__(self, event: dict) -> None:
         kind = event["event"]
@@ -80,34 +81,70 @@ def write_scan_report(db: str, scan_id: int, out: str | Path) -> Path:
     return out
 
 
+def _resume_hint(db: str, scan_id: int | None) -> str:
+    number = scan_id if scan_id is not None else "<掃描編號>"
+    return f"python -m compliance scan --resume {number} --db {db}"
+
+
 def _run_scan_command(targets, db, obey_robots, launched_by, resume, report_path, settings=None) -> int:
     from rich.console import Console
 
-    from .scan import ScanError, run_scan
+    from .scan import ScanError, ScanInterrupted, run_scan
+    from .store import Store, StoreError
     from .targets import TargetError, read_targets
 
     console = Console(stderr=True)
-    total = 0
+    total = done = 0
     if targets:
         try:
             rows = read_targets(targets)
         except (TargetError, OSError) as exc:
             _die(f"無法讀取目標清單 {targets}：{exc}")
-        total = len({r.site_key for r in rows if getattr(r, "site_key", None)}) or len(rows)
-    progress = _Progress(total, console)
+        total = len({r.site_key for r in rows if r.site_key and not r.rejected_reason})
+    else:
+        if not Path(db).is_file():
+            _die(f"找不到檢查紀錄 {db}；請以 --db 指定掃描 #{resume} 所在之檔案")
+        try:
+            with Store(db) as store:
+                store.scan(resume)
+                total = len(store.sites(resume))
+                done = len({a["site_key"] for a in store.analyses(resume)})
+        except StoreError as exc:
+            _die(str(exc))
+    # Scrapy's own log goes to a file beside the log, so that it does not break the live display
+    log_file = Path(db).with_suffix(".crawl.log")
+    settings = {"LOG_FILE": str(log_file), **(settings or {})}
+    progress = _Progress(total, console, done=done)
     try:
         with progress.progress:
             scan_id = run_scan(targets, db, obey_robots=obey_robots, launched_by=launched_by,
                                resume_scan_id=resume, progress=progress, settings=settings)
+    except ScanInterrupted as exc:
+        click.echo(f"掃描 #{exc.scan_id} 已中斷，已取得之頁面均已記錄。接續掃描：{_resume_hint(db, exc.scan_id)}",
+                   err=True)
+        sys.exit(EXIT_INTERRUPTED)
     except ScanError as exc:
         _die(str(exc))
-    except KeyboardInterrupt:
-        _die(f"掃描已中斷；以 --resume 接續：python -m compliance scan --resume <掃描編號> --db {db}", 130)
+    except KeyboardInterrupt:  # before the crawl took over Ctrl-C (loading the rules, opening the log)
+        click.echo(f"掃描已中斷。接續掃描：{_resume_hint(db, resume)}", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     _summary(db, scan_id, console)
     path = write_scan_report(db, scan_id, report_path or Path(db).with_suffix(f".scan{scan_id}.html"))
     console.print(f"檢查紀錄：{Path(db).resolve()}")
     console.print(f"摘要報告：{path.resolve()}")
+    if settings.get("LOG_FILE"):
+        console.print(f"爬蟲執行紀錄：{Path(settings['LOG_FILE']).resolve()}")
     return scan_id
+
+
+def _parse_settings(pairs) -> dict:
+    out = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            _die(f"-s 需為 NAME=VALUE 形式（例：-s DOWNLOAD_DELAY=2），收到 {pair!r}")
+        out[name.strip()] = value
+    return out
 
 
 @main.command()
@@ -117,7 +154,9 @@ def _run_scan_command(targets, db, obey_robots, launched_by, resume, report_path
 @click.option("--ignore-robots", is_flag=True, help="不遵守 robots.txt（僅限經授權之訪查；紀錄會載明）。")
 @click.option("--by", "launched_by", help="執行人（預設為系統使用者名稱）。")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False), help="摘要報告 HTML 路徑。")
-def scan(targets, db, resume, ignore_robots, launched_by, report_path):
+@click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
+              help="覆寫爬蟲設定（同 scrapy -s），可重複；例：-s DOWNLOAD_DELAY=2。")
+def scan(targets, db, resume, ignore_robots, launched_by, report_path, overrides):
     """爬取目標網站之條款頁面、存入檢查紀錄並逐站判斷。
 
     \b
@@ -125,10 +164,18 @@ def scan(targets, db, resume, ignore_robots, launched_by, report_path):
     例：
       python -m compliance scan shops.csv --db inspections.db
       python -m compliance scan --resume 3 --db inspections.db
+      python -m compliance scan shops.csv -s COMPLIANCE_MAX_PAGES_PER_SITE=20
+
+    \b
+    Ctrl-C 一次：等待進行中之請求完成並記錄後停止，並顯示接續指令（--resume）；
+    接續之掃描只補抓尚未記錄之頁面，結果與未中斷者相同。
     """
     if not targets and resume is None:
         _die("請提供目標清單（TARGETS），或以 --resume 指定要接續之掃描編號")
-    _run_scan_command(targets, db, not ignore_robots, launched_by, resume, report_path)
+    if targets and resume is not None:
+        _die("接續掃描時目標清單取自檢查紀錄，請勿同時提供 TARGETS 與 --resume")
+    _run_scan_command(targets, db, not ignore_robots, launched_by, resume, report_path,
+                      settings=_parse_settings(overrides))
 
 
 @main.command()

@@ -22,6 +22,16 @@ class ScanError(Exception):
     """The scan could not be started or did not run."""
 
 
+class ScanInterrupted(ScanError):
+    """The crawl stopped before every site was judged (Ctrl-C, a CLOSESPIDER limit); resume it."""
+
+    def __init__(self, scan_id: int, reason: str):
+        super().__init__(f"scan {scan_id} stopped before it ended ({reason}); "
+                         f"resume it with run_scan(None, db, resume_scan_id={scan_id})")
+        self.scan_id = scan_id
+        self.reason = reason
+
+
 def _failure_message(pages: list[dict]) -> str:
     if not pages:
         return "未取得本網站任何頁面，無法判斷；不得視為符合。"
@@ -80,7 +90,8 @@ def run_scan(targets_path: str | Path | None, db_path: str | Path = "inspections
     ``progress`` is called with {"event": "page"|"failure"|"site_done", "site_key", "url",
     "error_class"} as the crawl goes. ``settings`` overrides crawler settings (e.g.
     {"COMPLIANCE_MAX_PAGES_PER_SITE": 5}). A resumed scan keeps the robots.txt choice it started
-    with.
+    with. A crawl that stops early (the first Ctrl-C lets the requests under way finish, records
+    them and marks the scan interrupted) raises ``ScanInterrupted`` with the scan id to resume.
     """
     from scrapy import signals
     from scrapy.crawler import CrawlerProcess
@@ -103,6 +114,8 @@ def run_scan(targets_path: str | Path | None, db_path: str | Path = "inspections
     crawler = process.create_crawler(TermsSpider)
     if progress is not None:
         crawler.signals.connect(lambda item, **_: progress(_event(item)), signal=signals.item_scraped, weak=False)
+    closed: list[str] = []
+    crawler.signals.connect(lambda reason, **_: closed.append(reason), signal=signals.spider_closed, weak=False)
     errors = []
     done = process.crawl(crawler, targets=str(targets_path) if targets_path else None, scan_id=resume_scan_id,
                          launched_by=launched_by or getpass.getuser())
@@ -116,4 +129,6 @@ def run_scan(targets_path: str | Path | None, db_path: str | Path = "inspections
     spider = crawler.spider
     if spider is None or not getattr(spider, "scan_id", None):
         raise ScanError("the crawl did not start")
+    if closed != ["finished"]:  # stopped early, or forced (a second Ctrl-C): no close at all
+        raise ScanInterrupted(spider.scan_id, closed[0] if closed else "killed")
     return spider.scan_id

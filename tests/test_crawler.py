@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -349,6 +350,23 @@ def _comparable(db: Path) -> list[tuple]:
                    r["depth"], r["discovered_from"]) for r in pages(db).values())
 
 
+def _log_rows(db: Path) -> dict[str, list]:
+    """Every row a scan writes, without ids, timestamps and timings: what must not depend on
+    whether the scan was interrupted."""
+    with Store(db) as store:
+        q = lambda sql: [tuple(r.values()) for r in store.db.query(sql)]  # noqa: E731
+        return {
+            "pages": sorted(q("SELECT site_key, url, final_url, http_status, encoding, content_type, kind, sha256, "
+                              "text, text_sha256, title, error_class, error_message, depth, discovered_from "
+                              "FROM pages")),
+            "targets": q("SELECT position, name, url, site_key, rejected_reason FROM targets ORDER BY position"),
+            "analyses": sorted(q("SELECT site_key, rulepack_id, rulepack_version, tool, target, summary "
+                                 "FROM analyses")),
+            "results": sorted(q("SELECT r.site_key, r.position, r.rule_id, r.status, r.severity, r.confidence, "
+                                "r.message, r.evidence, r.result FROM results r")),
+        }
+
+
 def _verdicts(db: Path) -> dict[str, list[list[tuple]]]:
     with Store(db) as store:
         out: dict[str, list] = {}
@@ -357,29 +375,115 @@ def _verdicts(db: Path) -> dict[str, list[list[tuple]]]:
         return out
 
 
+class Gate:
+    """A page body that holds its request until opened: the crawl is midway while it waits."""
+
+    def __init__(self, body: bytes):
+        self.body = body
+        self.reached = threading.Event()
+        self.opened = threading.Event()
+        self.opened.set()
+
+    def __call__(self) -> bytes:
+        self.reached.set()
+        self.opened.wait(30)
+        return self.body
+
+    def close(self) -> None:
+        self.reached.clear()
+        self.opened.clear()
+
+    def open(self) -> None:
+        self.opened.set()
+
+
+def gated_shop(serve) -> tuple[LocalSite, Gate]:
+    """The test shop, with /returns (the 4th page of its queue) held behind a gate."""
+    site = serve_shop(serve)
+    status, headers, body = site.routes["/returns"]
+    gate = Gate(body)
+    site.routes["/returns"] = (status, headers, gate)
+    return site, gate
+
+
+def crawl_cmd(*args: str, **settings) -> list[str]:
+    cmd = [sys.executable, "-m", "scrapy", "crawl", "terms"]
+    for arg in args:
+        cmd += ["-a", arg]
+    for k, v in {**FAST, **settings}.items():
+        cmd += ["-s", f"{k}={v}"]
+    return cmd
+
+
+def stop_at_gate(cmd: list[str], gate: Gate, sig: int) -> subprocess.CompletedProcess:
+    """Run ``cmd`` until the shop's gated page is requested, then send it ``sig``."""
+    gate.close()
+    proc = subprocess.Popen(cmd, cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        assert gate.reached.wait(120), "the crawl never reached the gated page"
+        proc.send_signal(sig)
+        if sig == signal.SIGINT:  # a graceful stop waits for the request under way: let it answer
+            gate.open()
+        out, err = proc.communicate(timeout=120)
+    finally:
+        gate.open()
+        if proc.poll() is None:
+            proc.kill()
+    return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+
+
 def test_resume_writes_exactly_the_missing_rows(serve, tmp_path):
-    shop = serve_shop(serve)
+    """A crawl killed midway (SIGKILL: no cleanup at all), then resumed, ends with exactly the rows
+    of the uninterrupted crawl: pages, failures, targets, analyses and results."""
+    shop, gate = gated_shop(serve)
     dead = f"http://127.0.0.1:{free_port()}/"
     targets = write_targets(tmp_path, shop.url, dead)
     judged = {**SHOP_SETTINGS, "COMPLIANCE_JUDGE": True, "COMPLIANCE_RULES": rule_pack(tmp_path)}
     whole, parts = tmp_path / "whole.db", tmp_path / "parts.db"
     crawl(f"targets={targets}", f"db={whole}", **judged)
-    crawl(f"targets={targets}", f"db={parts}", **judged, CLOSESPIDER_ITEMCOUNT=4)
+    proc = stop_at_gate(crawl_cmd(f"targets={targets}", f"db={parts}", **judged), gate, signal.SIGKILL)
+    assert proc.returncode == -signal.SIGKILL
     with Store(parts) as store:
-        assert store.scan(1)["status"] == "interrupted"
-        first = len(store.stored_urls(1))
-    assert 0 < first < len(pages(whole))
+        assert store.scan(1)["status"] == "running"  # killed: nobody said how it ended
+        first = store.stored_urls(1)
+        assert not [a for a in store.analyses(1) if a["site_key"] == site_key(shop.url)]
+    assert shop.url in first and shop.url + "returns" not in first
+    assert 0 < len(first) < len(pages(whole))
     crawl("scan_id=1", f"db={parts}", **judged)
-    assert _comparable(parts) == _comparable(whole)
+    assert _log_rows(parts) == _log_rows(whole)
     crawl("scan_id=1", f"db={parts}", **judged)  # again: nothing left to do
-    assert _comparable(parts) == _comparable(whole)
+    assert _log_rows(parts) == _log_rows(whole)
     verdicts = _verdicts(whole)
     assert sorted(verdicts) == sorted([site_key(shop.url), site_key(dead)])
     assert all(len(v) == 1 for v in verdicts.values())  # one analysis per site
-    assert _verdicts(parts) == verdicts
     with Store(parts) as store:
         assert store.scan(1)["status"] == "finished"
         assert [r["status"] for r in store.scan_runs(1)] == ["interrupted", "finished", "finished"]
+
+
+def test_ctrl_c_on_scan_leaves_a_resumable_scan_and_says_how(serve, tmp_path):
+    shop, gate = gated_shop(serve)
+    targets = write_targets(tmp_path, shop.url)
+    whole, parts = tmp_path / "whole.db", tmp_path / "parts.db"
+    crawl(f"targets={targets}", f"db={whole}", **SHOP_SETTINGS)
+    overrides = [a for k, v in {**FAST, **SHOP_SETTINGS}.items() for a in ("-s", f"{k}={v}")]
+    cli = [sys.executable, "-m", "compliance", "scan"]
+    proc = stop_at_gate(cli + [str(targets), "--db", str(parts), *overrides], gate, signal.SIGINT)
+    assert proc.returncode == 130, proc.stderr[-3000:]
+    assert f"python -m compliance scan --resume 1 --db {parts}" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    with Store(parts) as store:
+        assert store.scan(1)["status"] == "interrupted"
+        assert shop.url + "returns" in store.stored_urls(1)  # the request under way was finished
+        assert len(store.stored_urls(1)) < len(pages(whole))
+    done = subprocess.run(cli + ["--resume", "1", "--db", str(parts), *overrides], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=180, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert _comparable(parts) == _comparable(whole)
+    with Store(parts) as store:
+        assert store.scan(1)["status"] == "finished"
+        assert [r["status"] for r in store.scan_runs(1)] == ["interrupted", "finished"]
 
 
 def test_resume_refuses_a_different_robots_choice(tmp_path, serve):
