@@ -45,6 +45,20 @@ MIN_SIMILARITY = 0.5  # below this, a changed line is shown as wholly removed an
 MIN_EQUAL_RUN = 2  # shorter equal runs inside a changed line are shown as part of the change
 
 
+# Styles for TextDiff.html (no class names are generated from scraped text). A page that shows the
+# diff includes this in its own <style>; nothing is fetched.
+DIFF_CSS = """
+.textdiff { font-family: "Noto Sans Mono CJK TC", "Noto Sans CJK TC", monospace; font-size: .9rem;
+            line-height: 1.5; border: 1px solid #ccc; }
+.textdiff .hunk { background: #eef2f7; color: #345; padding: .1rem .5rem; border-top: 1px solid #ccc; }
+.textdiff .dl { white-space: pre-wrap; overflow-wrap: anywhere; padding: 0 .5rem 0 1.6rem; text-indent: -1.1rem; }
+.textdiff .dl .sign { display: inline-block; width: 1.1rem; text-indent: 0; color: #666; }
+.textdiff .dl.del { background: #fdecea; } .textdiff .dl.ins { background: #e9f6ec; }
+.textdiff del { background: #f5b7b1; text-decoration: line-through; }
+.textdiff ins { background: #a9dfbf; text-decoration: none; }
+"""
+
+
 class ReinspectError(Exception):
     """The two scans cannot be compared as asked."""
 
