@@ -72,7 +72,7 @@ def guard():
         g.reviewer = name
         return None
     session.pop("user", None)
-    return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?") if request.method == "GET" else None))
 
 
 def _safe_next(target: str | None) -> str:

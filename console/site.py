@@ -117,4 +117,6 @@ def build(store, scan_id: int, site_key: str, review_states) -> dict:
     return {"analysis": analysis, "report": report, "site_key": site_key,
             "name": name or target.get("name") or site_key, "summary": analysis["summary"] or {},
             "findings": findings, "others": others, "errors": errors, "pages": page_views,
-            "pending": sum(1 for f in findings if f["state"] is None or f["state"].state == "pending")}
+            "pending": sum(1 for f in findings if f["state"] is None or f["state"].state == "pending"),
+            "status_of": {r["rule_id"]: r["status"] for r in results},
+            "finding_ids": [f["rule_id"] for f in findings]}
