@@ -3,7 +3,8 @@
 The index is an FTS5 table of clauses, each as space-joined jieba words of its normalised text,
 written through the Store; pages are indexed incrementally (at ``serve`` start and before each
 search, only pages not indexed yet). A query is cut by the same jieba and normalisation; a query
-jieba cuts differently from the text falls back to a plain substring scan of the clauses.
+jieba cuts differently from the text is still found: clauses containing the query as typed are
+added after the ranked word matches.
 """
 from __future__ import annotations
 
@@ -86,11 +87,16 @@ def search(store, q: str, scan_id: int | None = None) -> tuple[list[dict], str]:
     """Results (deduplicated per site and clause text) and how they were found."""
     ensure_index(store)
     ws = query_words(q)
-    how = "jieba"
     rows = store.search_clauses(fts_query(ws), scan_id=scan_id, limit=MAX_RESULTS) if ws else []
-    if not rows:
+    how = "jieba" if rows else ""
+    # jieba may cut the same words differently in a text than in the query (退還 in 退 還現 金):
+    # clauses that contain the query as typed are found too, after the ranked word matches
+    found = {(r["page_id"], r["position"]) for r in rows}
+    extra = [r for r in store.search_clauses_containing(q.strip(), scan_id=scan_id, limit=MAX_RESULTS)
+             if (r["page_id"], r["position"]) not in found]
+    if extra and not rows:
         how = "substring"
-        rows = store.search_clauses_containing(q.strip(), scan_id=scan_id, limit=MAX_RESULTS)
+    rows += extra
     names: dict[tuple, str] = {}
     seen, out = set(), []
     for r in rows:

@@ -359,3 +359,37 @@ def test_downloads(client, db):
     assert rec.status_code == 200 and "夜貓潮流服飾" in rec.get_data(as_text=True)
     assert "script-src" not in rec.headers["Content-Security-Policy"]
     assert PAYLOAD not in rec.get_data(as_text=True)
+
+
+def test_serve_opens_the_log_on_loopback(db):
+    """`python -m compliance serve` really starts: local single-user mode, search index built first."""
+    import queue
+    import subprocess
+    import sys
+    import threading
+    import urllib.request
+
+    repo = Path(__file__).resolve().parent.parent
+    proc = subprocess.Popen([sys.executable, "-m", "compliance", "serve", "--db", str(db), "--port", "0"],
+                            cwd=repo, stderr=subprocess.PIPE, text=True, encoding="utf-8")
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in proc.stderr], daemon=True).start()
+    try:
+        seen = []
+        while not any("審查網頁" in x for x in seen):
+            seen.append(lines.get(timeout=60))  # a guard against a hang, not a speed assertion
+        assert any("條款搜尋索引" in x for x in seen)
+        url = re.search(r"http://127\.0\.0\.1:\d+/", seen[-1]).group(0)
+        assert "本機單人模式" in seen[-1]
+        with urllib.request.urlopen(url) as resp:
+            html = resp.read().decode("utf-8")
+            assert resp.headers["X-Content-Type-Options"] == "nosniff"
+        assert "訪查總覽" in html and "夜貓潮流服飾" in html
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    from compliance.cli import main
+
+    missing = CliRunner().invoke(main, ["serve", "--db", str(db.parent / "nope.db")])
+    assert missing.exit_code == 2 and "找不到檢查紀錄" in missing.stderr
+    assert not (db.parent / "nope.db").exists()
