@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from . import __version__
-from .match import MACROS, classify_exclusion, durations, event_after, event_before, negated
+from .match import DURATION_RE, MACROS, classify_exclusion, durations, event_after, event_before, negated
 from .models import Document, Evidence, Kind, Report, Result, Severity, Status, Target
 from .normalize import Normalized, normalize
 from .rules import Pattern, Rule, RulePack, load_pack
@@ -289,7 +289,7 @@ def _period_candidates(rule: Rule, ctx: Context):
     after = compile_regex(rule.params["verb_after"])
     before = compile_regex(rule.params["named_before"])
     skip = compile_regex(rule.params["not_withdrawal"])
-    for p, c in ctx.all_clauses():
+    for p, c in _clauses_with_durations(ctx):
         if c.is_question or not context.search(c.text):
             continue
         for d in durations(c.text):
@@ -309,6 +309,24 @@ def _period_candidates(rule: Rule, ctx: Context):
             if _TRADER_STEP.search(c.text, max(0, d.start - 10), d.start):
                 continue  # 「我們會在1-2個工作天內聯繫您」: the trader's handling time
             yield p, c, d, event
+
+
+def _clauses_with_durations(ctx: Context):
+    """The clauses that hold a number with a unit of time, in order (one scan of each
+    document instead of one per clause)."""
+    cached = getattr(ctx, "_duration_clauses", None)
+    if cached is None:
+        cached = []
+        for p in ctx.preps:
+            seen: set[int] = set()
+            for m in DURATION_RE.finditer(p.norm.text):
+                for pos in (m.start(), m.end() - 1):
+                    c = p.clause_at(pos)
+                    if c is not None:
+                        seen.add(c.index)
+            cached += [(p, p.clauses[i]) for i in sorted(seen)]
+        ctx._duration_clauses = cached  # shared by M10 and S01
+    return cached
 
 
 _TRADER_STEP = re.compile(r"(?:" + MACROS["TRADER"] + r"|客服|專人|物流|宅配|快遞)(?:人員)?(?:會|將|應|即|均|都|約|也)?(?:於|在)?(?:約|大約|大概)?$")
@@ -348,7 +366,7 @@ def check_refund(rule: Rule, ctx: Context) -> Result:
     refund_rx = compile_regex(rule.params["refund"])
     other_rx = compile_regex(rule.params["other_action"])
     findings: list[tuple[Hit, str]] = []
-    for p, c in ctx.all_clauses():
+    for p, c in _clauses_with_durations(ctx):
         if c.is_question:
             continue
         if not refund_rx.search(c.text):
@@ -443,9 +461,14 @@ def _faq_exclusions(ctx: Context, exclusion: Pattern) -> list[tuple[Hit, str]]:
     the answer names the goods. The answer (up to the next question) is the subject."""
     out = []
     for p in ctx.preps:
-        for c in p.clauses:
-            if not c.is_question:
-                continue
+        if not any(k in p.norm.text for k in ("?", "嗎", "q:", "q.", "問:")):
+            continue  # no question at all (what Clause.is_question looks for)
+        questions = {}
+        for m in exclusion.match.finditer(p.norm.text):
+            c = p.clause_at(m.start())
+            if c is not None and c.index not in questions and c.is_question:
+                questions[c.index] = c
+        for c in questions.values():
             m = exclusion.match.search(c.text)
             if m is None or negated(c.text, m.start()):
                 continue

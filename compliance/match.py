@@ -64,7 +64,7 @@ def with_first_chars(rx: re.Pattern, limit: int = 400) -> re.Pattern:
     bounded (``.``, ``[^…]``, an empty match) are returned as they are.
     """
     chars = _first_chars(rx.pattern)
-    if not chars or len(chars) > limit or rx.flags & (re.IGNORECASE | re.VERBOSE):
+    if chars is _NATIVE or not chars or len(chars) > limit or rx.flags & (re.IGNORECASE | re.VERBOSE):
         return rx
     cls = "".join(re.escape(c) for c in sorted(chars))
     try:
@@ -123,11 +123,31 @@ def _first_chars(pattern: str) -> frozenset | None:
             return set(), True  # zero width: the next item decides
         raise Unbounded
 
+    def native(items) -> bool:
+        # re's own scan is already fast: the pattern starts with a literal, a set, or
+        # alternatives that each start with a literal (sre_compile's prefix/charset)
+        if not items:
+            return False
+        op, av = items[0]
+        if op in (C.LITERAL, C.IN):
+            return True
+        if op is C.BRANCH:
+            return all(alt and alt[0][0] is C.LITERAL for alt in av[1])
+        if op is C.SUBPATTERN:
+            return native(av[-1])
+        return False
+
     try:
-        chars, nullable = seq(P.parse(pattern))
+        parsed = P.parse(pattern)
+        if native(list(parsed)):
+            return _NATIVE
+        chars, nullable = seq(parsed)
     except (Unbounded, re.error, TypeError, ValueError, AttributeError):
         return None
     return None if nullable else frozenset(chars)
+
+
+_NATIVE = frozenset()
 
 
 # --- negation scope --------------------------------------------------------------
@@ -215,11 +235,13 @@ _UNITS = [
     (r"天|日|calendardays?|days?", 1.0, False),
 ]
 _UNIT_RE = "|".join(f"(?P<u{i}>{u})" for i, (u, _, _) in enumerate(_UNITS))
-_DURATION = re.compile(
-    r"(?P<n1>\d+(?:\.\d+)?|[零〇一二兩三四五六七八九十百]+|半)"
-    r"(?:\s*(?:~|-|至|到)\s*(?P<n2>\d+(?:\.\d+)?|[零〇一二兩三四五六七八九十百]+))?"
+# digits are ASCII after normalisation; [0-9] (not \d) lets the scan skip to them
+_DURATION = with_first_chars(re.compile(
+    r"(?P<n1>[0-9]+(?:\.[0-9]+)?|[零〇一二兩三四五六七八九十百]+|半)"
+    r"(?:\s*(?:~|-|至|到)\s*(?P<n2>[0-9]+(?:\.[0-9]+)?|[零〇一二兩三四五六七八九十百]+))?"
     r"(?P<unit>" + _UNIT_RE + r")"
-)
+))
+DURATION_RE = _DURATION  # a number with a unit of time, before the date filters of durations()
 # a date like 6月1日 or 2024年 is not a duration
 _DATE_CONTEXT = re.compile(r"(?:\d|[一二三四五六七八九十])+月$|\d{4}年$")
 _DATE_AFTER = re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})[日號]")

@@ -44,6 +44,13 @@ PASS = [
     ("pickup-store", "超商取貨後七天內，您可透過會員中心申請退貨。"),
     ("written-notice", "會員於收受商品後七日內，得以書面通知本公司解除買賣契約。"),
     ("defect-beside", "商品如有瑕疵，請於收到後三日內通知客服。\n一般商品收到後七日內皆可退貨。"),
+    # procedure steps and the trader's handling times are not the withdrawal period
+    ("send-back-step", "收到商品後七日內可申請退貨。申請退貨後，請於3日內將商品寄回。"),
+    ("ship-out-step", "收到商品後七日內可申請退貨，線上申請後請於2天內寄出退貨包裹。"),
+    ("trader-handling", "您可以在收到商品七天內申請退貨，我們會在1-2個工作天內聯繫您安排退貨。"),
+    ("inline-steps", "退貨流程：1. 到貨七日內填寫退貨單 2. 客服於24小時內回覆 3. 請於3天內寄回"),
+    ("cancel-before-ship", "出貨前可於會員中心取消訂單，與下方七日解除權無關。\n收到商品後七日內仍可退貨。"),
+    ("named-as-period", "鑑賞期為收到商品後的7天。"),
 ]
 
 FAIL = [
