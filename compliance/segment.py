@@ -55,7 +55,7 @@ class Clause:
     text: str
     heading: str  # nearest heading above (normalised), '' if none
     line_start: bool  # the clause begins a line (a heading, an item, a paragraph)
-    topic: str = ""  # in a FAQ, the question this clause answers ('' if none)
+    topic: str = ""  # the FAQ question it answers, or the list intro (「下列情形…:」) it belongs to
 
     @property
     def marker(self) -> str:
@@ -84,21 +84,31 @@ def clauses(text: str) -> list[Clause]:
     """Split normalised text into clauses, in order, with their headings."""
     out: list[Clause] = []
     heading = ""
-    topic = ""
+    topic, topic_is_intro, intro_marker = "", False, ""
     pos = 0
     for line in text.split("\n"):
         line_start_pos = pos
         pos += len(line) + 1
         if not line:
             continue
+        is_item = bool(_ITEM_MARK.match(line))
         if _QUESTION.search(line) and len(line) <= _TOPIC_MAX:
-            topic = line  # answers below it are read in its light (FAQ pages)
-        elif _is_heading(line) and not _ITEM_MARK.match(line):
+            topic, topic_is_intro = line, False  # answers below it are read in its light (FAQ pages)
+        elif line.endswith(":") and len(line) <= _TOPIC_MAX:
+            # 「會員有下列情形之一者，本網站得終止其會員資格：」 governs the items under it
+            topic, topic_is_intro, intro_marker = line, True, marker_type(line)
+            if _is_heading(line) and not is_item:
+                heading = line.strip(":")
+        elif _is_heading(line) and not is_item:
             heading = line.strip(":")
             topic = ""
         elif re.match(r"^第[一二三四五六七八九十百零〇\d]+條", line) and len(line) <= _HEADING_MAX + 8:
             heading = line
             topic = ""
+        elif topic and topic_is_intro and (
+                not is_item or (intro_marker and (marker_type(line) == intro_marker
+                                                  or marker_type(line) in ("article", "cjk")))):
+            topic = ""  # a paragraph, or the next item at the intro's own level, ends the list
         first = True
         for m in _CLAUSE.finditer(line):
             seg_text = m.group()

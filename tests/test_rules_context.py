@@ -1,0 +1,114 @@
+"""Context the generic engine reads clauses in: whether a text is a shop's terms at all,
+line breaks inside sentences, FAQ questions and list intros (issue 2, "what bad input gets").
+All texts are written for this project."""
+from __future__ import annotations
+
+import pytest
+
+from compliance.engine import check_documents, evaluate
+from compliance.match import negated
+from compliance.models import Document, Status
+from compliance.normalize import normalize
+from compliance.rules import load_pack
+from compliance.segment import clauses
+
+PACK = load_pack()
+
+NEWS = """網購退貨糾紛年增三成 消保官提醒：七天內可無條件解約
+【記者林小華／臺北報導】行政院消保處今日公布統計，去年網路購物相關申訴案件達一萬兩千件，較前年增加三成，其中以退貨退款爭議最多。消保官指出，許多業者在網站上寫明「拆封不退」、「特價品恕不退換」，但依消費者保護法第19條，通訊交易的消費者得於收受商品後七日內，以退回商品或書面通知方式解除契約，無須說明理由及負擔任何費用，業者以定型化契約排除者，其約定無效。
+消保處表示，也有民眾投訴業者只願退還購物金，或要求負擔退貨運費、扣除手續費。消基會呼籲，消費者下單前應詳閱網站的退貨條款、付款方式及運費規定，並保留訂單、付款紀錄及與賣家的對話截圖，如遇爭議可撥打1950消費者服務專線申訴。
+一位網友表示，她在某服飾網站購買特價外套，收到後發現尺寸不合想退貨，卻被業者以「活動商品不適用七天鑑賞期」拒絕，經向縣市政府消保官申訴後才順利退款。消保官提醒，所謂「鑑賞期」並非法律用語，消費者仍可拆封檢查商品，業者不得以商品已拆封為由拒絕退貨。
+另外，專家也提醒，部分網站條款寫明「本公司保留隨時修改本條款之權利」或「最終解釋權歸本公司所有」，依消保法第17條，這類條款可能違反主管機關公告的不得記載事項，消費者可向主管機關檢舉。經濟部表示，將持續辦理定型化契約查核，對未改善之業者依法處以罰鍰。
+"""
+
+RECIPE = """【食譜】十分鐘上桌！蒜香奶油蝦仁義大利麵
+週末不想出門，就用冰箱裡的冷凍蝦仁做一盤蒜香奶油義大利麵吧！這道料理我已經做了不下二十次，家人每次都吃光光。
+材料（兩人份）：義大利麵200公克、蝦仁12隻、蒜頭4瓣、奶油20公克、橄欖油1大匙、白酒50毫升、巴西里少許、鹽與黑胡椒適量。
+步驟：
+1. 煮一鍋水，加入一小匙鹽，放入義大利麵依包裝時間減一分鐘煮熟，撈起備用，保留一碗煮麵水。
+2. 蝦仁退冰後用廚房紙巾吸乾水分，撒上少許鹽與黑胡椒。
+3. 平底鍋加入橄欖油與奶油，小火爆香蒜片，放入蝦仁煎至兩面變色後先取出。
+4. 倒入白酒煮滾讓酒精揮發，加入義大利麵與半碗煮麵水拌炒，最後放回蝦仁、撒上巴西里即可。
+小提醒：蝦仁不要煎太久，否則會變硬。這次用的是我在網路上購買的冷凍蝦仁，收到時包裝完整，退冰後很新鮮，運費是滿千免運。想買的朋友可以參考我上一篇的開箱文，商品連結放在留言區喔！
+如果你也做了這道料理，歡迎在下方留言分享你的版本，也可以追蹤我的粉絲專頁，每週都會更新新的食譜！
+"""
+
+ABOUT_US = """關於我們
+木見生活有限公司成立於2015年，創辦人陳木見從一張手作木桌開始，希望把臺灣的木工技藝帶進每個家庭。我們與中部二十多位木工師傅合作，選用FSC認證木材，每件商品都經過手工打磨與天然植物油上漆。
+我們的理念
+好的家具可以陪伴一家人很多年。我們相信簡單的設計、誠實的材料與用心的服務。從客廳的茶几到孩子的書桌，每一件作品都有師傅的名字與製作日期。
+我們的服務
+我們提供免費的保養諮詢，也歡迎到臺中的展示中心參觀，現場可以觸摸不同木種的質感，並由專人說明。展示中心地址：臺中市南屯區公益路二段51號，營業時間週二至週日上午十點到晚上七點。
+聯絡我們
+電話：04-2258-1234　Email：hello@mujian.example
+"""
+
+FAQ = """常見問題
+Q：下單後多久會出貨？
+A：付款完成後三個工作天內出貨，我們以黑貓宅急便寄送，也可以選擇7-11取貨。
+Q：運費怎麼算？
+A：單筆未滿800元運費80元，滿800元免運。
+Q：有哪些付款方式？
+A：信用卡、ATM轉帳及貨到付款。
+Q：收到商品不喜歡可以退貨嗎？
+A：可以的！收到商品後7天內都可以申請退貨，不需要任何理由，退貨運費由我們負擔。
+Q：特價品可以退嗎？
+A：特價商品恕不退換喔。
+Q：退款多久會收到？
+A：收到退貨後10天內退款到您原付款帳戶。
+Q：商品圖片跟實物一樣嗎？
+A：圖片僅供參考，以實物為準。
+Q：有問題要找誰？
+A：請來信 help@shop.example 或撥打 02-2345-6789，客服時間週一到週五。
+"""
+
+
+@pytest.mark.parametrize("text", [NEWS, RECIPE, ABOUT_US], ids=["news-article", "recipe-blog", "about-us"])
+def test_a_text_that_is_not_terms_gets_no_false_fails(text):
+    results = evaluate([Document("page.txt", text)], PACK)
+    assert len(results) == len(PACK.rules)
+    assert {r.status for r in results} <= {Status.NOT_APPLICABLE, Status.NEEDS_REVIEW}
+
+
+def test_a_shop_faq_page_is_still_judged():
+    report = check_documents([Document("faq.txt", FAQ)], target_kind="file", target_name="faq.txt")
+    got = {r.rule_id: r.status for r in report.results}
+    assert got["M07"] is Status.PASS and got["M08"] is Status.PASS and got["M09"] is Status.PASS
+    assert got["M14"] is Status.PASS  # 「有問題要找誰？」 answered with e-mail and phone
+    assert got["P06"] is Status.FAIL  # 「圖片僅供參考，以實物為準」
+    assert got["P05"] is Status.FAIL  # 特價商品恕不退換
+    for r in report.results:
+        for e in r.evidence:
+            assert e.text == FAQ[e.start:e.end]
+
+
+def test_a_wrapped_line_before_a_numeral_continues_the_sentence():
+    text = "商品頁面呈現之書名、作者、出版社、價格、內容簡介、規格、版次及其他相關資訊，為契約之\n一部分。\n第四條 電子文件"
+    norm = normalize(text)
+    assert "為契約之一部分" in norm.text
+    assert "\n第四條" in norm.text  # a numbered article still starts a line
+    items = normalize("以下為本店之購物規定與說明請詳細閱讀\n一、付款方式\n1. 信用卡").text
+    assert items.count("\n") == 2
+
+
+def test_a_list_intro_is_the_topic_of_its_items_only():
+    text = ("1. 會員有下列情形之一者，本公司得終止其會員資格：\n(1) 冒用他人身分；\n(2) 退貨次數過多。\n"
+            "2. 會員得隨時申請終止。")
+    cl = clauses(normalize(text).text)
+    topics = {c.text: c.topic for c in cl}
+    assert topics["(2)退貨次數過多。"].endswith("終止其會員資格:")
+    assert topics["2.會員得隨時申請終止。"] == ""
+
+
+def test_an_faq_question_is_the_topic_of_its_answer():
+    cl = clauses(normalize("Q：東西壞了要找誰？\nA：請來信 help@shop.example。").text)
+    assert cl[-1].topic.startswith("q:")
+
+
+@pytest.mark.parametrize("clause,hit_word,protective", [
+    ("會員得請求刪除資料，本公司仍得保留交易紀錄，會員不得請求停止利用", "不得請求停止利用", False),
+    ("依法令規定，您仍得請求停止利用您的個人資料", "請求停止利用", True),
+    ("本公司不得以商品已拆封為由拒絕退貨", "拒絕退貨", True),
+], ids=["trader-keeps-power", "consumer-keeps-right", "direct-negator"])
+def test_negation_scope(clause, hit_word, protective):
+    assert bool(negated(clause, clause.index(hit_word))) is protective
