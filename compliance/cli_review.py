@@ -14,6 +14,14 @@ _DB = click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Pat
                    help="檢查紀錄（SQLite）檔案。")
 
 
+def _echo(text: str) -> None:
+    """One line of output; scraped text (page text in diffs, reviewers' notes) may carry terminal
+    escape sequences, so control characters are dropped (reports.common.clean)."""
+    from reports.common import clean
+
+    click.echo(clean(text))
+
+
 def _status_label(status: str | None) -> str:
     from .models import Status
 
@@ -57,7 +65,7 @@ def review(result_id, decision, note, reviewer, scan_id, site, db):
                                    note=note)
                 row = result_row(store, result_id)
                 label = "確認違規" if decision == "confirm" else "排除"
-                click.echo(f"已記錄審查決定 #{review_id}：結果 {result_id}（{row['site_key']} {row['rule_id']}）{label}")
+                _echo(f"已記錄審查決定 #{review_id}：結果 {result_id}（{row['site_key']} {row['rule_id']}）{label}")
                 return
             row = result_row(store, result_id)
             state = review_states(store, [row])[result_id]
@@ -65,14 +73,14 @@ def review(result_id, decision, note, reviewer, scan_id, site, db):
         except (ReviewError, StoreError) as exc:
             _die(str(exc))
     title = json.loads(row["result"]).get("title", "") if row.get("result") else ""
-    click.echo(f"結果 {result_id}：{row['site_key']} {row['rule_id']} {title}")
+    _echo(f"結果 {result_id}：{row['site_key']} {row['rule_id']} {title}")
     if state.reviewable:
         carried = "（沿用前次審查）" if state.carried else ""
-        click.echo(f"判斷：{_status_label(row['status'])}　審查狀態：{state.label}{carried}")
+        _echo(f"判斷：{_status_label(row['status'])}　審查狀態：{state.label}{carried}")
     else:
-        click.echo(f"判斷：{_status_label(row['status'])}（非待審查之發現）")
+        _echo(f"判斷：{_status_label(row['status'])}（非待審查之發現）")
     for d in decisions:
-        click.echo(f"  {d['decided_at']} {d['reviewer']} {'確認違規' if d['decision'] == 'confirm' else '排除'}"
+        _echo(f"  {d['decided_at']} {d['reviewer']} {'確認違規' if d['decision'] == 'confirm' else '排除'}"
                    + (f"：{d['note']}" if d["note"] else ""))
 
 
@@ -90,10 +98,10 @@ def _list_findings(store, scan_id, site, review_states) -> None:
     if site and not rows and not store.analyses(sid, site):
         _die(f"掃描 #{sid} 中沒有網站 {site!r}")
     states = review_states(store, rows)
-    click.echo(f"掃描 #{sid} 之發現 {len(rows)} 項（結果編號 網站 規則 判斷 審查狀態）")
+    _echo(f"掃描 #{sid} 之發現 {len(rows)} 項（結果編號 網站 規則 判斷 審查狀態）")
     for r in rows:
         st = states[r["id"]]
-        click.echo(f"{r['id']:>6}  {r['site_key']}  {r['rule_id']}  {_status_label(r['status'])}  {st.label}"
+        _echo(f"{r['id']:>6}  {r['site_key']}  {r['rule_id']}  {_status_label(r['status'])}  {st.label}"
                    + ("（沿用）" if st.carried else ""))
 
 
@@ -106,25 +114,25 @@ def _print_comparison(cmp, show_text: bool) -> None:
     from .reinspect import CHANGE_LABELS
 
     counts = cmp.counts
-    click.echo(f"■ {cmp.name}（{cmp.site_key}）　掃描 #{cmp.old_scan_id} → #{cmp.new_scan_id}")
-    click.echo("  " + "　".join(f"{CHANGE_LABELS[g]} {counts[g]}" for g in GROUPS))
+    _echo(f"■ {cmp.name}（{cmp.site_key}）　掃描 #{cmp.old_scan_id} → #{cmp.new_scan_id}")
+    _echo("  " + "　".join(f"{CHANGE_LABELS[g]} {counts[g]}" for g in GROUPS))
     for g in GROUPS:
         for c in cmp.of(g):
             review = "（待確認）" if c.pending else ""
-            click.echo(f"  [{CHANGE_LABELS[g]}] {c.rule_id} {c.title}：{_status_label(c.old_status)} → "
+            _echo(f"  [{CHANGE_LABELS[g]}] {c.rule_id} {c.title}：{_status_label(c.old_status)} → "
                        f"{_status_label(c.new_status)}{review}")
     pending = [c for c in cmp.changes if c.pending and c.change == "unchanged"]
     if pending:
-        click.echo("  待確認：" + "、".join(f"{c.rule_id} {c.title}" for c in pending))
+        _echo("  待確認：" + "、".join(f"{c.rule_id} {c.title}" for c in pending))
     changed = [d for d in cmp.text_diffs if d.changed]
-    click.echo(f"  條款文字：{len(cmp.text_diffs)} 頁，變動 {len(changed)} 頁")
+    _echo(f"  條款文字：{len(cmp.text_diffs)} 頁，變動 {len(changed)} 頁")
     labels = {"changed": "修改", "added": "新增頁面", "removed": "移除或無法讀取"}
     for d in changed:
         note = f"；{d.note}" if d.note else ""
-        click.echo(f"    {d.location}　{labels[d.status]}（+{d.added} −{d.removed} 行{note}）")
+        _echo(f"    {d.location}　{labels[d.status]}（+{d.added} −{d.removed} 行{note}）")
         if show_text and d.unified:
             for line in d.unified.splitlines():
-                click.echo(f"      {line}")
+                _echo(f"      {line}")
 
 
 @main.command("diff")

@@ -211,3 +211,11 @@ def test_diff_command_errors(store, args, message):
     res = _diff(store, *args)
     assert res.exit_code == 2 and message in res.output
     assert "Traceback" not in res.output and len(res.output.strip().splitlines()) == 1
+
+
+def test_diff_command_drops_terminal_escapes(store):
+    old, _ = add_scan(store, {"/terms": TERMS})
+    new, _ = add_scan(store, {"/terms": TERMS + "\x1b[2J\x1b]0;pwned\x07惡意文字\n"})
+    res = _diff(store, "--text")
+    assert res.exit_code == 0 and "+[2J]0;pwned惡意文字" in res.output
+    assert "\x1b" not in res.output and "\x07" not in res.output
