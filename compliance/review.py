@@ -15,7 +15,8 @@ text is unchanged, and comes back for review when it changes"):
   dropped, order ignored). Offsets and page URLs are not part of it, so the same words at a shifted
   offset, or on a page that moved, still match; a finding about a missing item (evidence with empty
   text) is fingerprinted by what was searched for, so it keeps its decision while the item stays
-  missing.
+  missing. The status is not part of it either: a rule-pack update that turns the same words from
+  needs_review into fail keeps the official's decision on those words.
 - A finding with a decision of its own is in the state of its latest decision (``carried`` False).
 - A finding without one inherits the latest decision made on an *earlier* result (lower id: any earlier
   scan, or an earlier analysis of the same scan) of the same site and rule whose fingerprint equals its

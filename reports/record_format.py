@@ -187,6 +187,19 @@ def _site_url(report: Report, site_url: str | None) -> str:
     return ""
 
 
+def _errors(report: Report) -> list[dict]:
+    """Rules that could not be judged, one row per distinct reason (a site none of whose pages could
+    be read gives every rule the same reason: one row, not 28)."""
+    rows: dict[str, dict] = {}
+    for r in report.results:
+        if r.status is Status.ERROR:
+            row = rows.setdefault(r.message, {"rule_ids": [], "titles": [], "message": r.message})
+            row["rule_ids"].append(r.rule_id)
+            row["titles"].append(r.title)
+    return [dict(row, count=len(row["rule_ids"]), all=len(row["rule_ids"]) == len(report.results))
+            for row in rows.values()]
+
+
 def _history(comparison, previous_scan: dict | None) -> tuple[dict | None, dict[str, str], list[dict]]:
     """(previous visit, note per confirmed rule, items fixed since) from a reinspect.Comparison."""
     if comparison is None or comparison.old_analysis_id is None:
@@ -241,8 +254,7 @@ def record_view(report: Report, *, reviews: Mapping | None = None, scan: dict | 
                        "sha256": d.sha256} for d in report.target.documents],
         "confirmed": confirmed, "confirmed_by_kind": sorted(kinds.items()),
         "pending": pending, "dismissed": dismissed,
-        "errors": [{"rule_id": r.rule_id, "title": r.title, "message": r.message}
-                   for r in report.results if r.status is Status.ERROR],
+        "errors": _errors(report),
         "reviewed": bool(states),
         "previous": previous, "fixed": fixed,
     }

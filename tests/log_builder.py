@@ -1,7 +1,7 @@
-"""Build small inspection logs fast: pages written through Store, judged by the real engine."""
+"""Build small inspection logs fast: pages written through Store, judged as a scan judges a site."""
 from __future__ import annotations
 
-from compliance.engine import check_documents
+from compliance.scan import judge_site
 from compliance.store import Store
 
 SITE = "shop.example"
@@ -31,8 +31,7 @@ def add_scan(store: Store, pages: dict[str, str | None], *, site: str = SITE, na
         else:
             store.add_page(scan_id, site, base + path, http_status=200, text=text, kind="html",
                            raw_body=text.encode("utf-8"), title=path)
-    report = check_documents(store.documents_for_site(scan_id, site), target_kind="site", target_name=name)
-    analysis_id = store.add_analysis(scan_id, site, report)
+    analysis_id = judge_site(store, scan_id, site, name)  # what a scan does: error_report when unreadable
     store.finish_scan(scan_id)
     return scan_id, store.results(analysis_id)
 

@@ -219,3 +219,13 @@ def test_evidence_on_one_line_is_quoted_once_with_every_slice_marked():
     assert "…" in section and "前言" * 50 not in section  # long context cut
     assert "其他條款" not in section  # the next line is not part of the quote
     assert f"第 {ev[0].start}–{ev[0].end}、{ev[1].start}–{ev[1].end} 字" in section
+
+
+def test_unreadable_site_is_not_reported_compliant(store):
+    scan_id, rows = add_scan(store, {"/": None, "/terms": None})
+    assert {r["status"] for r in rows} == {"error"}
+    html = site_record_html(store, scan_id, SITE)
+    errors = _section(html, "無法判斷之項目")
+    assert f"全部項目（共 {len(rows)} 項）" in errors and "http_5xx" in errors
+    assert errors.count("不得視為符合") == 1  # one row for the one reason, not one per rule
+    assert "須另行訪查" in _section(html, "限期改正及簽章")
