@@ -401,7 +401,7 @@ def _refund_duration(text: str, d, refund_rx, other_rx) -> bool:
     between them that the duration could belong to instead. The event the refund is
     counted from (「收到退回商品後」) is not such an action; the bank's posting time
     (「入帳時間依發卡銀行作業約需…」) is not the trader's refund."""
-    if _BANK_TIME.search(text[max(0, d.start - 20):d.start]):
+    if _BANK_TIME.search(text[max(0, d.start - 20):d.start]) or _BANK_AFTER.match(text, d.end):
         return False
     after = text[d.end:d.end + 16]
     m = refund_rx.search(after)
@@ -415,6 +415,7 @@ def _refund_duration(text: str, d, refund_rx, other_rx) -> bool:
 
 
 _REFUND_EVENT = re.compile(r"(?:收到|收受|取回|接獲|收迄|收訖|確認收到)[^,;。]{0,12}?(?:後|之?(?:次日|翌日|隔日)起(?:算)?|起)")
+_BANK_AFTER = re.compile(r"[^,;。]{0,4}?[(,]?(?:依|視)(?:各)?(?:發卡)?(?:銀行|機構|信用卡公司)")
 _BANK_TIME = re.compile(r"(?:發卡|銀行|信用卡公司|金融機構|支付機構|第三方支付)(?:之|的)?(?:作業|入帳|處理|規定|帳單|結帳)"
                         r"|入帳時間|入帳日|(?:依|視)(?:各)?(?:發卡)?(?:銀行|機構)|bank")
 

@@ -350,7 +350,7 @@ LAWFUL = [
     _c("perishable", "易於腐敗、保存期限較短或解約時即將逾期之商品（準則第2條第1款）", True,
        r"生鮮|易腐|易於腐敗|腐敗|保存期限?(?:較)?短|保存期限在|賞味期|效期較短|即期|即將(?:到期|逾期|過期)|冷藏|冷凍|蛋糕|麵包|鮮花|花束|盆花|蔬果|蔬菜|水果|海鮮|漁獲|肉品|生肉|鮮奶|鮮乳|熟食|便當|甜點|鮮食|現做|現烤|手工餅乾|鮮果|果汁|生菜|豆腐|鮮蛋|雞蛋|鮮魚|生魚|壽司|餐點|餐盒"),
     _c("custom", "依消費者要求所為之客製化給付（準則第2條第2款）", True,
-       r"客製|客制|訂製|訂做|定製|定做|量身|刻字|刻印|刻名|雕刻|燙金|繡字|繡名|印製|印刷.{0,6}(?:照片|相片|姓名|名字|文字|圖案|logo)|照片|相片|依.{0,8}(?:要求|指示|指定|提供之|需求|設計)|個人化|專屬|手作.{0,4}訂單|接單(?:後)?(?:生產|製作)"),
+       r"客製|客制|訂製|訂做|定製|定做|量身|刻字|刻印|刻名|雕刻|燙金|繡字|繡名|印製|印刷.{0,6}(?:照片|相片|姓名|名字|文字|圖案|logo)|照片|相片|依.{0,8}(?:要求|指示|指定|提供之|需求|設計)|個人化|專屬|手作.{0,4}訂單"),
     _c("press", "報紙、期刊或雜誌（準則第2條第3款）", True, r"報紙|期刊|雜誌|刊物|週刊|月刊"),
     _c("av_software", "經消費者拆封之影音商品或電腦軟體（準則第2條第4款）", True,
        r"影音|cd|dvd|藍光|blu-?ray|唱片|黑膠|專輯|錄音帶|電腦軟體|軟體|遊戲光碟|遊戲片|光碟|電影|影片", _OPENED, "已拆封"),
@@ -372,7 +372,7 @@ UNLAWFUL = [
        r"特價|特惠|優惠|折扣|打折|促銷|出清|清倉|加價購|加購|福袋|福箱|驚喜包|限時|快閃|拍賣|團購|活動商品|活動價|下殺|換季|過季|零碼|格外品|即期品?折扣|暢貨|outlet"),
     _c("preorder", "預購商品", False, r"預購|預訂|預售|代購|海外代購|訂貨商品"),
     _c("used", "二手、展示或瑕疵品", False, r"二手|中古|展示品|福利品|九成新|古著|瑕疵品|ng品|樣品|整新品"),
-    _c("fake_custom", "僅就現有顏色、尺寸或規格所為之選擇（非準則所稱客製化）", False,
+    _c("fake_custom", "僅就現有顏色、尺寸或規格所為之選擇，或接單後始生產之一般商品（非準則所稱客製化）", False,
        r"(?:顏色|尺寸|尺碼|規格|款式|花色|材質|選項|口味|組合).{0,12}(?:客製|訂製|訂做)|(?:客製|訂製|訂做).{0,12}(?:顏色|尺寸|尺碼|規格|款式|花色|選項|組合)|選擇.{0,8}(?:顏色|尺寸|規格|款式)"),
     _c("ordinary", "一般商品（不在準則第2條所列範圍）", False,
        r"服飾|衣服|衣物|上衣|褲子|外套|洋裝|鞋|包包|飾品|配件|首飾|手錶|3c|電子產品|手機|電腦|筆電|平板|耳機|相機|家電|家具|寢具|燈具|玩具|文具|書籍|圖書|雜貨|生活用品|廚具|餐具|香氛|蠟燭|杯|商品一經售出|所有商品|全部商品|全館商品|本店商品|本站商品|任何商品"),
@@ -390,13 +390,35 @@ class Placement:
     reason: str
 
 
+# what makes a customisation genuine (準則 §2(2), 立法說明 in legal/reference.md §3.3): the
+# consumer's own specification — a photo, an engraving, measurements, a design
+_SPEC = re.compile(r"依(?:照)?(?:您|消費者|客戶|顧客|買家|會員|個人)?.{0,6}(?:提供|指定之|要求|指示|需求|設計|身材|身形|量測)"
+                   r"|量身|刻字|刻印|刻名|雕刻|燙金|繡字|繡名|繡製|照片|相片|身材|身形|量測|手寫|簽名")
+# choosing among listed options, or production only starting after the order, is not (G4)
+_CHOICE = re.compile(r"(?:選擇|選購|挑選|現有|既有|點選|勾選|指定)(?:之|的)?.{0,8}(?:顏色|尺寸|尺碼|規格|款式|花色|材質|選項|口味|組合|木種)")
+_MADE_TO_ORDER = re.compile(r"(?:接單|下單|訂購|付款|訂單成立)(?:後|之後)(?:才|即|再|始|方)?(?:開始|進行|安排)?(?:生產|製作|製造|備料|叫貨|訂製|訂做|排產)")
+
+
+def _fake_custom(subject: str) -> bool:
+    """「客製化」 claimed for goods the consumer only picked from the catalogue (G4)."""
+    if _CHOICE.search(subject) and (_FAKE_CUSTOM.pattern.search(subject) or re.search(r"客製|客制|訂製|訂做|定製", subject)):
+        return True
+    if _SPEC.search(subject):
+        return False
+    return bool(_FAKE_CUSTOM.pattern.search(subject) or _MADE_TO_ORDER.search(subject) or _ALL_CUSTOM.search(subject))
+
+
+# 「本店所有商品皆為客製化商品」: a whole catalogue is not made to each consumer's specification
+_ALL_CUSTOM = re.compile(r"(?:所有|全部|全館|全店|本店|本站|本賣場|本網站|本公司)(?:之|的)?(?:商品|產品).{0,4}(?:皆|均|都|一律)?(?:為|屬|是|係)?.{0,4}(?:客製|客制|訂製|訂做|定製)")
+
+
 def classify_exclusion(subject: str) -> Placement:
     """Judge the goods and conditions named by an exclusion against 準則 §2.
 
     ``subject`` is the text that names what is excluded (the clause before the
     exclusion, its heading and, for a list, the listed items).
     """
-    fake_custom = bool(_FAKE_CUSTOM.pattern.search(subject))
+    fake_custom = _fake_custom(subject)
     lawful = [c for c in LAWFUL if c.pattern.search(subject) and not (fake_custom and c.key == "custom")]
     # words of a lawful category (貼身衣物, 冷凍蛋糕) must not count again as ordinary
     # goods (衣物) or grey ones (食品)
@@ -404,7 +426,8 @@ def classify_exclusion(subject: str) -> Placement:
     for c in lawful:
         # with the words that qualify it (「文具專門雜誌」 is a magazine, not stationery)
         rest = re.sub(r"[^\s、,;:及和與或/()]{0,6}(?:" + c.pattern.pattern + r")[^\s、,;:。及和與或/()]{0,4}", "□", rest)
-    unlawful = [c for c in UNLAWFUL if c.pattern.search(subject if c.key != "ordinary" else rest)]
+    unlawful = [c for c in UNLAWFUL if c.pattern.search(subject if c.key != "ordinary" else rest)
+                and c.key != "fake_custom"] + ([_FAKE_CUSTOM] if fake_custom else [])
     grey = [c for c in GREY if c.pattern.search(rest)]
     # "ordinary" words can co-occur with lawful ones in a list (內衣 is 衣物): a lawful
     # hit on the same words wins; sale/preorder/used/fake custom never do.

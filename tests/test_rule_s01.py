@@ -44,6 +44,9 @@ PASS = [
     ("english", "Refunds are issued to the original payment method within 10 days."),
     ("credit-used", "以購物金折抵之金額，退貨時將退回購物金帳戶，其餘以原付款方式退還。"),
     ("no-refund-mention", "退貨時請將商品連同發票寄回。"),
+    ("bank-after", "刷退作業約需7-14個工作天（依各銀行作業時間）。"),
+    ("after-return-completed", "退款將於退貨完成後14日內辦理。"),
+    ("credit-default-cash-on-request", "退款會以購物金形式退回，若需現金退款請另外告知。"),
 ]
 
 FAIL = [
@@ -64,6 +67,8 @@ FAIL = [
     ("stored-value", "退貨款項將以儲值金形式存入會員帳戶。", "儲值金"),
     ("credit-no-cash", "退款一律以等值購物金退還，恕不退還現金或辦理刷退。", "購物金"),
     ("voucher", "退貨後將提供等值折價券作為退款。", "折價券"),
+    ("card-refund-14-working", "信用卡刷退約需14個工作天。", "14個工作天"),
+    ("after-inspection-15-working", "款項將於驗收後15個工作天內退還。", "15個工作天"),
 ]
 
 
