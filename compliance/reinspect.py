@@ -41,7 +41,7 @@ CHANGES = ("new", "still_failing", "fixed", "regressed", "unchanged")
 CHANGE_LABELS = {"new": "新增不符合", "still_failing": "仍不符合", "fixed": "已改善", "regressed": "退步",
                  "unchanged": "無變化"}
 CONTEXT_LINES = 2  # equal lines shown around each change in the html diff
-MIN_SIMILARITY = 0.5  # below this, a changed line is shown as wholly removed and added
+MIN_SIMILARITY = 0.6  # share of the shorter line; below it a changed line is shown wholly removed and added
 MIN_EQUAL_RUN = 2  # shorter equal runs inside a changed line are shown as part of the change
 
 
@@ -235,8 +235,12 @@ def _intraline(a: str, b: str) -> tuple[Markup, Markup]:
     little are marked whole, and one-character islands of equal text inside a change are folded into
     it: Chinese has no spaces, and "商品<del>一經</del>退<del>…</del>" reads worse than the whole phrase."""
     sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    if sm.ratio() < MIN_SIMILARITY:
-        return Markup("<del>%s</del>") % a, Markup("<ins>%s</ins>") % b
+    shared = sum(m.size for m in sm.get_matching_blocks())
+    # Measured against the shorter line, so that text appended to (or cut from) a line still
+    # shows as a change inside it.
+    if shared < MIN_SIMILARITY * max(1, min(len(a), len(b))):
+        return (Markup("<del>%s</del>") % a if a else Markup(""),
+                Markup("<ins>%s</ins>") % b if b else Markup(""))
     segs: list[list] = []  # [equal?, old text, new text]
     ops = sm.get_opcodes()
     for k, (op, i1, i2, j1, j2) in enumerate(ops):

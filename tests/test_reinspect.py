@@ -219,3 +219,15 @@ def test_diff_command_drops_terminal_escapes(store):
     res = _diff(store, "--text")
     assert res.exit_code == 0 and "+[2J]0;pwned惡意文字" in res.output
     assert "\x1b" not in res.output and "\x07" not in res.output
+
+
+def test_changed_lines_mark_the_changed_words():
+    from compliance.reinspect import _intraline
+
+    old, new = _intraline("請於收到商品後 3 日內申請退貨，逾期不受理。", "請於收到商品後 7 日內申請退貨，逾期不受理。")
+    assert (old, new) == ("請於收到商品後 <del>3</del> 日內申請退貨，逾期不受理。",
+                          "請於收到商品後 <ins>7</ins> 日內申請退貨，逾期不受理。")
+    old, new = _intraline("退款以購物金<b>支付</b>", "退款以購物金<b>支付</b>或原付款方式退回")  # text appended
+    assert old == "退款以購物金&lt;b&gt;支付&lt;/b&gt;" and new.endswith("<ins>或原付款方式退回</ins>")
+    old, new = _intraline("商品一經拆封恕不退貨，運費由消費者負擔。", "消費者得於收受商品後七日內，無須說明理由解除契約。")
+    assert old.startswith("<del>") and old.endswith("</del>") and old.count("<del>") == 1  # rewritten: whole line
