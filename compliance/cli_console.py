@@ -126,6 +126,8 @@ def user_passwd(name, db, password_stdin):
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else _password()
     try:
         with Store(db) as store:
+            if store.user(name) is None:
+                _die(f"沒有審查帳號 {name!r}；新增請用 python -m compliance user add {name}")
             store.set_password(name, hash_password(password))
     except (AccountError, StoreError) as exc:
         _die(str(exc))

@@ -101,6 +101,8 @@ def create_app(db_path: str | Path, *, secret_key: str | None = None, local_user
     app.register_blueprint(selfcheck.bp)
     app.before_request(auth.guard)
 
+    _error_pages(app)
+
     @app.after_request
     def secure_headers(response):
         h = response.headers
@@ -113,3 +115,36 @@ def create_app(db_path: str | Path, *, secret_key: str | None = None, local_user
         return response
 
     return app
+
+
+ERROR_MESSAGES = {
+    400: "要求無效。",
+    403: "沒有權限檢視此頁。",
+    404: "找不到此頁面（網站、掃描或頁面編號不存在）。",
+    405: "不支援此操作方式。",
+    413: f"上傳之檔案超過 {UPLOAD_LIMIT // (1024 * 1024)} MB 上限，請分割後再上傳。",
+    500: "系統發生錯誤，請稍後再試；若持續發生，請通知系統管理者。",
+}
+
+
+def _error_pages(app: Flask) -> None:
+    """Errors in zh-TW, inside the console's frame (never a traceback, never English boilerplate)."""
+    from flask import render_template
+    from flask_wtf.csrf import CSRFError
+    from werkzeug.exceptions import HTTPException
+
+    def page(code: int, message: str):
+        return render_template("error.html.j2", code=code, message=message), code
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc):
+        return page(400, "表單已過期或來源不明（CSRF 驗證失敗），請重新整理頁面後再送出。")
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc):
+        return page(exc.code or 500, ERROR_MESSAGES.get(exc.code, exc.description or ""))
+
+    @app.errorhandler(Exception)
+    def server_error(exc):
+        app.logger.exception("console error")
+        return page(500, ERROR_MESSAGES[500])

@@ -75,7 +75,7 @@ def guard():
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?") if request.method == "GET" else None))
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     # only a path on this console: never an absolute URL or //host (open redirect)
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
@@ -93,7 +93,7 @@ def login():
         if user and check_password_hash(user["password_hash"], request.form.get("password", "")):
             session.clear()
             session["user"] = name
-            return redirect(_safe_next(request.form.get("next")))
+            return redirect(safe_next(request.form.get("next")))
         error = "帳號或密碼錯誤"
     return render_template("login.html.j2", error=error, next=request.values.get("next", "")), \
         (401 if error else 200)

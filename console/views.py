@@ -9,7 +9,7 @@ from flask import (Blueprint, Response, abort, flash, redirect, render_template,
 from . import DOCUMENT_CSP, SNAPSHOT_CSP
 from . import overview as overview_data
 from . import site as site_data
-from .auth import reviewer
+from .auth import reviewer, safe_next
 from .db import get_store
 
 bp = Blueprint("views", __name__)
@@ -77,6 +77,16 @@ def _page(store, page_id: int) -> dict:
     return page
 
 
+# Python codec names the log records -> the labels browsers know (WHATWG Encoding)
+_WEB_CHARSETS = {"cp950": "big5", "big5": "big5", "big5hkscs": "big5", "utf_8": "utf-8", "utf-8-sig": "utf-8",
+                 "utf_8_sig": "utf-8", "gbk": "gbk", "gb18030": "gb18030", "cp1252": "windows-1252"}
+
+
+def _web_charset(encoding: str | None) -> str:
+    name = re.sub(r"[^A-Za-z0-9_.:-]", "", (encoding or "utf-8").lower()) or "utf-8"
+    return _WEB_CHARSETS.get(name, name)
+
+
 @bp.route("/pages/<int:page_id>/snapshot")
 def snapshot(page_id: int):
     """The stored HTML, only for the sandboxed frame of the site page: the CSP sandbox gives it
@@ -85,7 +95,7 @@ def snapshot(page_id: int):
     body = page["raw_body"] or b""
     if page["kind"] != "html" or not body:
         return redirect(url_for("views.source", page_id=page_id))
-    charset = re.sub(r"[^A-Za-z0-9_.:-]", "", page["encoding"] or "utf-8") or "utf-8"
+    charset = _web_charset(page["encoding"])
     resp = Response(body, content_type=f"text/html; charset={charset}")
     resp.headers["Content-Security-Policy"] = SNAPSHOT_CSP
     resp.headers["X-Frame-Options"] = "SAMEORIGIN"
@@ -116,9 +126,7 @@ def review(result_id: int):
     from compliance.store import StoreError
 
     store = get_store()
-    back = request.form.get("back") or url_for("views.overview")
-    if not back.startswith("/") or back.startswith("//"):
-        back = url_for("views.overview")
+    back = safe_next(request.form.get("back"))
     decision = request.form.get("decision", "")
     note = request.form.get("note", "").strip()
     name = reviewer()

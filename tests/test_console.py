@@ -393,3 +393,33 @@ def test_serve_opens_the_log_on_loopback(db):
     missing = CliRunner().invoke(main, ["serve", "--db", str(db.parent / "nope.db")])
     assert missing.exit_code == 2 and "找不到檢查紀錄" in missing.stderr
     assert not (db.parent / "nope.db").exists()
+
+
+def test_errors_are_zh_tw_pages(client, db):
+    missing = client.get("/pages/99999/source")
+    assert missing.status_code == 404 and "找不到此頁面" in missing.get_data(as_text=True)
+    rid = results_of(db, "xss-shop.example")["M10"]["id"]
+    stale = client.post(f"/results/{rid}/review", data={"csrf_token": "forged", "decision": "confirm"})
+    assert stale.status_code == 400 and "CSRF" in stale.get_data(as_text=True)
+    big = client.post("/self-check", data={"csrf_token": token(client),
+                                           "file": (io.BytesIO(b"a" * (6 * 1024 * 1024)), "big.txt")},
+                      content_type="multipart/form-data")
+    assert big.status_code == 413 and "5 MB" in big.get_data(as_text=True)
+
+
+def test_big5_snapshot_is_served_with_a_charset_browsers_know(tmp_path):
+    body = "<html><body><p>七日內得解除契約。</p></body></html>".encode("cp950")
+    with Store(tmp_path / "b.db") as s:
+        scan_id = s.begin_scan(launched_by="t")
+        pid = s.add_page(scan_id, "tea.example", "https://tea.example/", raw_body=body, kind="html",
+                         encoding="cp950", text="七日內得解除契約。")
+    resp = create_app(tmp_path / "b.db", secret_key="k", local_user="t").test_client().get(f"/pages/{pid}/snapshot")
+    assert resp.headers["Content-Type"] == "text/html; charset=big5" and resp.data == body
+
+
+@pytest.mark.parametrize("back", ["//evil.example/", "/\\evil.example", "https://evil.example/"])
+def test_review_never_redirects_off_the_console(client, db, back):
+    rid = results_of(db, "xss-shop.example")["M10"]["id"]
+    resp = client.post(f"/results/{rid}/review", data={"csrf_token": token(client), "decision": "confirm",
+                                                       "back": back})
+    assert resp.status_code == 302 and resp.headers["Location"] == "/"
