@@ -83,14 +83,15 @@ class Context:
             for c in p.clauses:
                 yield p, c
 
-    def find(self, pattern: Pattern) -> list[Hit]:
+    def find(self, pattern: Pattern, limit: int | None = None) -> list[Hit]:
         """Hits of a pattern: inside one clause, with its `with`, without its `unless`,
-        and (unless `negatable: false`) not governed by a protective construction."""
+        and (unless `negatable: false`) not governed by a protective construction.
+        With ``limit``, stop once that many hits are found (presence needs only one)."""
         hits: list[Hit] = []
         rx = pattern.match
         for p in self.preps:
             text, pos = p.norm.text, 0
-            while True:
+            while limit is None or len(hits) < limit:
                 m = rx.search(text, pos)
                 if m is None:
                     break
@@ -224,9 +225,10 @@ def check_presence(rule: Rule, ctx: Context) -> Result:
     if contradictions:
         return _result(rule, Status.FAIL, rule.message, [h.evidence() for h in contradictions[:10]],
                        max(h.pattern.confidence for h in contradictions))
-    hits = _dedupe([h for pat in rule.patterns for h in ctx.find(pat)])
-    if hits:
-        return _result(rule, Status.PASS, _pass_message(rule), [hits[0].evidence()], hits[0].pattern.confidence)
+    # the first hit of the first pattern that has one is the evidence: stop there
+    hit = next((h for pat in rule.patterns for h in ctx.find(pat, limit=1)), None)
+    if hit is not None:
+        return _result(rule, Status.PASS, _pass_message(rule), [hit.evidence()], hit.pattern.confidence)
     fuzzy = _fuzzy_presence(rule, ctx)
     if fuzzy is not None:
         hit, score = fuzzy
