@@ -61,6 +61,8 @@ FAIL = [
     ("ship-non-defect", "非瑕疵之退貨，運費由顧客自理。", "運費"),
     ("ship-personal", "若因個人因素退貨，需自行負擔寄回運費。", "運費"),
     ("ship-7day-casual", "七天內想退貨的話，請自行寄回，運費自理喔。", "運費"),
+    ("ship-after-comma", "退貨時，運費由消費者負擔。", "運費"),
+    ("ship-casual-self", "若要退貨的話運費要自己出喔", "運費"),
     ("fee-handling", "辦理退貨將收取手續費新臺幣100元。", "手續費"),
     ("fee-card", "退款時將扣除3%刷卡手續費。", "手續費"),
     ("fee-restock", "辦理退貨時，將酌收商品售價10%之整新費。", "整新費"),
@@ -143,6 +145,12 @@ PASS = [
     ("opened-or-not", "不論是否拆封，均可於七日內退貨。"),
     ("except-hygiene", "除已拆封之個人衛生用品外，其他商品均可於七日內退貨。"),
     ("personal-reason-free", "如因個人因素退貨，本店一樣免收運費。"),
+    # outbound shipping and payment fees in a clause that also mentions returns
+    ("outbound-then-return", "運費由消費者負擔，如需退貨請聯絡客服。"),
+    ("outbound-threshold", "單筆訂單未滿NT$999需支付運費80元，退貨請於七日內申請。"),
+    ("outbound-buyer", "本店運費一律由買家支付，商品如需退換請於七日內聯繫。"),
+    ("cod-fee", "貨到付款需加收手續費30元，退貨請於七日內申請。"),
+    ("instalment-fee", "信用卡分期付款之手續費依銀行規定，如需退貨請聯絡客服。"),
     ("list-then-next-section", "5. 下列商品排除七日解除權：\n(1) 冷藏鮮食餐盒等易於腐敗之商品；\n(2) 依您提供照片繡製之抱枕。\n▍預購商品\n1. 預購商品到貨後同樣適用七日解除權。"),
 ]
 
@@ -183,3 +191,57 @@ def test_p05_evidence_points_into_the_right_document():
     ev = p05.evidence[0]
     assert ev.location == "shop/returns.txt"
     assert docs[1].text[ev.start:ev.end] == ev.text and "特價" in ev.text
+
+
+# A whole returns page full of traps (procedure deadlines, the trader's handling times, bank
+# posting time, exchange shipping, a 準則 §2 list, 購物金 as the consumer's option): every
+# withdrawal rule passes. The same page written the usual unlawful way fails all four.
+COMPLIANT_PAGE = """退換貨及退款政策
+一、七日解除權
+1. 依消費者保護法第19條，您於收到商品之次日起七日內（含例假日），得以退回商品或書面通知之方式解除契約，無須說明理由，亦無須負擔任何費用。
+2. 為確認商品是否符合需求而拆封、試穿，不影響您的解除權；退回時請盡量保持商品完整並附上配件、贈品及發票。
+3. 請於線上申請後3日內將商品交寄，或由我們安排物流於2個工作天內到府收件，退貨運費由本公司負擔。
+4. 若商品因您的故意或重大過失而毀損，本公司得依民法請求賠償減損之價額，但不因此拒絕您的退貨。
+二、不適用七日解除權之商品
+依通訊交易解除權合理例外情事適用準則第2條，下列商品於商品頁面及結帳前均已明確告知，不適用七日解除權：
+(一) 易於腐敗之生鮮食品；
+(二) 依您提供之照片或文字刻製之客製化商品；
+(三) 已拆封之個人衛生用品（如內衣褲、牙刷）。
+三、退款
+1. 本公司於收到退回商品或解除契約通知之次日起十五日內，以原付款方式退還全部價金；信用卡付款者辦理刷退，入帳時間依發卡銀行作業約需7至14個工作天。
+2. 如您選擇以購物金退還，亦可於會員中心勾選，購物金使用期限為一年。
+3. 以購物金或折價券折抵之金額，將退回您的會員帳戶。
+四、瑕疵商品
+商品如有瑕疵，您除得解除契約外，亦得請求更換或修補；瑕疵商品之運費由本公司負擔。請於發現瑕疵後儘速通知客服，我們將於24小時內回覆。
+五、換貨
+如需更換尺寸，換貨之來回運費由您負擔，每筆訂單限換貨一次。
+六、訂單取消
+出貨前您可隨時於會員中心取消訂單，款項將於3日內退還。
+"""
+
+UNLAWFUL_PAGE = """退換貨須知
+1. 本店提供七天鑑賞期（自出貨日起算），鑑賞期並非試用期。
+2. 商品一經拆封或使用，恕不退換。
+3. 特價品、福袋恕不退貨。
+4. 退貨運費請自理，並酌收100元處理費。
+5. 退款將於收到退貨後20個工作天內以購物金方式退還。
+"""
+
+
+def test_compliant_returns_page_passes_all_withdrawal_rules():
+    doc = Document("shop/returns.txt", COMPLIANT_PAGE)
+    results = evaluate([doc], PACK, assume_terms=True, only=["M10", "P05", "S01", "A01"])
+    assert {r.rule_id: r.status for r in results} == {
+        "M10": Status.PASS, "P05": Status.PASS, "S01": Status.PASS, "A01": Status.PASS}
+
+
+def test_unlawful_returns_page_fails_all_withdrawal_rules():
+    doc = Document("shop/returns.txt", UNLAWFUL_PAGE)
+    results = {r.rule_id: r for r in evaluate([doc], PACK, assume_terms=True, only=["M10", "P05", "S01", "A01"])}
+    assert all(r.status is Status.FAIL for r in results.values()), {k: r.status for k, r in results.items()}
+    assert "出貨" in results["M10"].message
+    p05 = " ".join(e.text for e in results["P05"].evidence)
+    assert "拆封" in p05 and "福袋" in p05 and "運費" in p05
+    for r in results.values():
+        for ev in r.evidence:
+            assert doc.text[ev.start:ev.end] == ev.text
