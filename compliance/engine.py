@@ -438,7 +438,19 @@ def check_withdrawal_restrictions(rule: Rule, ctx: Context) -> Result:
     found = [(h, _exclusion_subject(h, list_intro)) for h in ctx.find(exclusion)]
     found += _faq_exclusions(ctx, exclusion)
     for h, subject in found:
+        trigger = h.prep.norm.text[h.start:h.end] if h.pattern is exclusion else ""
+        if ((_CANCEL.search(trigger) and not _RETURN_VERB.search(trigger) and _AFTER_SHIPPING.search(h.clause.text))
+                or (_MONEY_VERB.search(trigger) and not _RETURN_VERB.search(trigger) and _NOTHING_RETURNED.search(subject))):
+            # 「出貨後無法取消訂單」 (the right is exercised on receipt), 「未收到退回商品，無法退款」
+            # (nothing returned yet) restrict nothing; a later refusal in the clause still counts
+            h = _later_return_refusal(h, exclusion)
+            if h is None:
+                continue
+            trigger = h.prep.norm.text[h.start:h.end]
         placement = classify_exclusion(subject)
+        if (placement.reason == "全面排除七日解除權" and trigger and not _RETURN_VERB.search(trigger)):
+            # 「…恕無法退款」 without goods or a reason the engine can place: a person judges
+            placement = type(placement)("review", placement.categories, "退款或取消之限制，須人工確認是否限制解除權")
         note = f"排除解除權：{'、'.join(placement.categories)}（{placement.reason}）"
         if placement.verdict == "unlawful":
             fails.append((h, note))
@@ -485,6 +497,22 @@ def _faq_exclusions(ctx: Context, exclusion: Pattern) -> list[tuple[Hit, str]]:
             subject = " ".join(x.text for x in answer)
             out.append((Hit(p, answer[0], answer[0].start, answer[0].end, exclusion), subject))
     return out
+
+
+def _later_return_refusal(hit: Hit, exclusion: Pattern) -> Hit | None:
+    """「出貨後恕不取消訂單，亦不接受退貨」: the refusal of the return after a harmless one."""
+    c = hit.clause
+    for m in exclusion.match.finditer(c.text, hit.end - c.start):
+        if _RETURN_VERB.search(m.group()) and not negated(c.text, m.start()):
+            return Hit(hit.prep, c, c.start + m.start(), c.start + m.end(), exclusion)
+    return None
+
+
+_RETURN_VERB = re.compile(r"退貨|退換|退回|解除|解約|鑑賞|猶豫|退(?:不換)?$|換$|七日|7日|七天|7天")
+_CANCEL = re.compile(r"取消")
+_MONEY_VERB = re.compile(r"退款|退費")
+_AFTER_SHIPPING = re.compile(r"(?:出貨|寄出|發貨|出倉|配送|交寄|已出貨|已寄出)")
+_NOTHING_RETURNED = re.compile(r"未(?:收到|收受|寄回|退回|交寄|將商品寄回)")
 
 
 def _unique_evidence(items: list[tuple[Hit, str]]) -> list[Evidence]:

@@ -93,6 +93,8 @@ FAIL = [
     ("made-to-order", "本店商品皆為接單後生產，恕不退換。", "接單後生產"),
     ("made-to-order-claimed", "本商品為訂製品，下單後即開始生產，恕不退換。", "訂製品"),
     ("all-custom", "所有商品皆為客製化商品，恕不退換。", "客製化"),
+    ("cancel-then-refuse-return", "出貨後恕不取消訂單，亦不接受退貨。", "不接受退貨"),
+    ("invoice-missing-no-refund", "退回商品未附發票者，恕無法退款。", "發票"),
     ("choose-wood-colour", "「客製化家具」（包括您自行選擇木種、顏色或尺寸之商品）恕不適用七天退貨。", "木種"),
 ]
 
@@ -144,6 +146,9 @@ PASS = [
     ("opened-still-right", "本店依法提供七天猶豫期，不因商品拆封而拒絕退貨。"),
     ("opened-or-not", "不論是否拆封，均可於七日內退貨。"),
     ("except-hygiene", "除已拆封之個人衛生用品外，其他商品均可於七日內退貨。"),
+    ("no-cancel-after-shipping", "商品出貨後即無法取消訂單，如需退貨請於收到商品後七日內申請。"),
+    ("no-cancel-in-member-centre", "已出貨的訂單不能在會員中心取消，但仍可於收到商品後依七日解除權辦理退貨。"),
+    ("nothing-returned-no-refund", "若本公司未收到退回商品，將無法辦理退款。"),
     ("personal-reason-free", "如因個人因素退貨，本店一樣免收運費。"),
     # outbound shipping and payment fees in a clause that also mentions returns
     ("outbound-then-return", "運費由消費者負擔，如需退貨請聯絡客服。"),
