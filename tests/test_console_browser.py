@@ -113,6 +113,20 @@ def login(page, console):
     assert "訪查總覽" in page.title()
 
 
+def loaded_snapshots(page, count: int, attempts: int = 100) -> list:
+    """The snapshot frames, once all ``count`` have loaded (a hang guard, not a speed assertion)."""
+    for _ in range(attempts):
+        frames = [f for f in page.frames if "/snapshot" in f.url]
+        try:
+            if len(frames) >= count and all(f.evaluate("document.readyState") == "complete" for f in frames):
+                page.wait_for_timeout(200)  # onload / onerror handlers would have fired by now
+                return frames
+        except Exception:  # a frame navigating while we asked
+            pass
+        page.wait_for_timeout(100)
+    raise AssertionError(f"only {len(frames)} of {count} snapshot frames loaded")
+
+
 def site_url(console, demo, shop, scan_id=1):
     return f"{console}/scans/{scan_id}/sites/{demo['key'][shop]}"
 
@@ -164,10 +178,7 @@ def test_payloads_show_as_text_and_no_script_runs(page, console, demo):
     assert frames.count() >= 1
     for i in range(frames.count()):
         assert frames.nth(i).get_attribute("sandbox") == ""
-    page.wait_for_function(f"document.querySelectorAll('details.snapshot iframe').length >= {frames.count()}")
-    page.wait_for_timeout(500)  # give any script in the snapshots its chance to run
-    snapshots = [f for f in page.frames if "/snapshot" in f.url]
-    assert snapshots, "the snapshot frames did not load"
+    snapshots = loaded_snapshots(page, frames.count())
     assert any("會員條款" in f.content() for f in snapshots)  # the hostile page is what is shown
     for f in snapshots:
         assert f.evaluate("typeof window.__pwned") == "undefined"
