@@ -51,6 +51,7 @@ PASS = [
     ("inline-steps", "退貨流程：1. 到貨七日內填寫退貨單 2. 客服於24小時內回覆 3. 請於3天內寄回"),
     ("cancel-before-ship", "出貨前可於會員中心取消訂單，與下方七日解除權無關。\n收到商品後七日內仍可退貨。"),
     ("named-as-period", "鑑賞期為收到商品後的7天。"),
+    ("defect-window-beside", "收到商品後七日內可退貨。如有商品問題請於收到後24小時內聯絡客服辦理退換貨。"),
 ]
 
 FAIL = [
@@ -71,6 +72,7 @@ FAIL = [
     ("fullwidth-short", "請於到貨後３日內提出退貨申請。"),
     ("english-short", "Returns accepted within 3 days of delivery."),
     ("english-order", "You may return items within 7 days of your order date."),
+    ("counted-from-order-complete", "7天鑑賞期從訂單完成日開始算。"),
 ]
 
 

@@ -46,6 +46,9 @@ PASS = [
     ("no-refund-mention", "退貨時請將商品連同發票寄回。"),
     ("bank-after", "刷退作業約需7-14個工作天（依各銀行作業時間）。"),
     ("after-return-completed", "退款將於退貨完成後14日內辦理。"),
+    ("money-back-window", "30天無條件退款保證。"),
+    ("long-withdrawal-window", "享30天鑑賞期，可全額退款。"),
+    ("application-deadline", "退貨須於30日內申請，逾期不予退款。"),
     ("credit-default-cash-on-request", "退款會以購物金形式退回，若需現金退款請另外告知。"),
 ]
 
