@@ -178,6 +178,7 @@ def test_payloads_show_as_text_and_no_script_runs(page, console, demo):
     assert frames.count() >= 1
     for i in range(frames.count()):
         assert frames.nth(i).get_attribute("sandbox") == ""
+        frames.nth(i).scroll_into_view_if_needed()  # they load lazily, as the reader reaches them
     snapshots = loaded_snapshots(page, frames.count())
     assert any("會員條款" in f.content() for f in snapshots)  # the hostile page is what is shown
     for f in snapshots:
