@@ -125,3 +125,19 @@ def test_a01_fires_on_appreciation_period_wording(text):
 @pytest.mark.parametrize("text", [c[1] for c in A01_QUIET], ids=[c[0] for c in A01_QUIET])
 def test_a01_quiet_without_it(text):
     assert judge(text, "A01").status is Status.PASS
+
+
+# Period × starting event × wording: pass only with at least 7 days counted from receipt
+# (or with no event named, which the statute reads as from receipt).
+_PERIODS = {"七日": 7, "７天": 7, "十日": 10, "兩週": 14, "3天": 3, "48小時": 2, "3個工作天": 4.2, "七個工作天": 9.8}
+_EVENTS = {"收到商品後": True, "商品到貨後": True, "簽收後": True, "收到商品隔日起": True, "": True,
+           "下單後": False, "出貨後": False, "付款後": False, "訂單成立後": False}
+_WORDINGS = ["內可申請退貨。", "內得解除契約。", "內都可以退喔。", "內可無條件退貨。"]
+
+
+@pytest.mark.parametrize("period", _PERIODS)
+@pytest.mark.parametrize("event", _EVENTS)
+@pytest.mark.parametrize("wording", _WORDINGS)
+def test_m10_period_and_event_grid(period, event, wording):
+    expected = Status.PASS if _PERIODS[period] >= 7 and _EVENTS[event] else Status.FAIL
+    assert judge(f"消費者於{event}{period}{wording}").status is expected

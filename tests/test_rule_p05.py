@@ -250,3 +250,50 @@ def test_unlawful_returns_page_fails_all_withdrawal_rules():
     for r in results.values():
         for ev in r.evidence:
             assert doc.text[ev.start:ev.end] == ev.text
+
+
+# Goods × refusal wording: the verdict follows the goods (準則 §2), not the verb.
+_UNLAWFUL_GOODS = ["特價商品", "出清品", "福袋", "預購商品", "3C產品", "服飾", "限量聯名商品", "福利品", "代購商品"]
+_LAWFUL_GOODS = ["生鮮食品", "冷凍食品", "鮮花", "雜誌", "已拆封之電腦軟體", "經您同意後提供之電子書", "已拆封之內衣褲",
+                 "國際機票", "刻有您指定文字之商品", "依您提供照片印製之商品"]
+_REFUSALS = ["恕不退換", "不適用七天鑑賞期", "一律不退", "不享有七日解除權", "無法辦理退貨", "不能退貨喔",
+             "排除七日解除權之適用", "恕不提供退換貨服務"]
+
+
+@pytest.mark.parametrize("goods", _UNLAWFUL_GOODS)
+@pytest.mark.parametrize("refusal", _REFUSALS)
+def test_p05_goods_outside_the_closed_list(goods, refusal):
+    assert judge(f"{goods}{refusal}。").status is Status.FAIL
+
+
+@pytest.mark.parametrize("goods", _LAWFUL_GOODS)
+@pytest.mark.parametrize("refusal", _REFUSALS)
+def test_p05_goods_inside_the_closed_list(goods, refusal):
+    assert judge(f"凡購買{goods}者，{refusal}。").status is Status.PASS
+
+
+_CONDITIONS = ["拆封", "使用過", "試穿", "剪標", "開機", "下水洗滌", "非全新", "拆開包裝"]
+
+
+@pytest.mark.parametrize("cond", _CONDITIONS)
+@pytest.mark.parametrize("template,flagged", [
+    ("商品{c}後恕不退貨。", True), ("商品一經{c}，即無法辦理退貨。", True), ("{c}過的商品不能退喔！", True),
+    ("本公司不會因商品已{c}而拒絕退貨。", False), ("商品{c}不影響您的退貨權利。", False),
+    ("商品已{c}者，仍得依法於七日內退貨。", False),
+])
+def test_p05_condition_of_goods(cond, template, flagged):
+    status = judge(template.format(c=cond)).status
+    assert (status in FINDING) is flagged, status
+
+
+_RETURN_COSTS = ["退貨運費", "寄回運費", "來回運費", "退回郵資"]
+
+
+@pytest.mark.parametrize("cost", _RETURN_COSTS)
+@pytest.mark.parametrize("payer,flagged", [
+    ("由消費者負擔", True), ("需由買家自付", True), ("將從退款中扣除", True), ("請自理", True),
+    ("由本公司負擔", False), ("由我們吸收", False), ("消費者無須負擔", False), ("您不必支付", False),
+])
+def test_p05_who_pays_return_shipping(cost, payer, flagged):
+    status = judge(f"如欲退貨，{cost}{payer}。").status
+    assert (status in FINDING) is flagged, status

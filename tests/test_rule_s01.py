@@ -98,3 +98,32 @@ def test_durations_parse_to_calendar_days(text, days):
 
     found = durations(normalize_plain(text))
     assert found and abs(found[0].days - days) < 1e-6
+
+
+# Refund period × wording: 15 calendar days at most; working days × 7/5.
+_REFUND_PERIODS = {"七日": 7, "10個工作天": 14, "十五日": 15, "半個月": 15, "兩週": 14, "3-5個工作天": 7,
+                   "11個工作天": 15.4, "14個工作天": 19.6, "20天": 20, "一個月": 30, "3週": 21, "7~14個工作天": 19.6}
+_REFUND_WORDINGS = ["本公司將於收到退貨後{p}內退款。", "退款作業時間約{p}。", "款項將於{p}內退回您的帳戶。",
+                    "收到退回商品後，我們會在{p}內完成刷退。", "退貨完成後{p}內匯款至您指定帳戶。", "退款大約需要{p}喔～"]
+
+
+@pytest.mark.parametrize("period", _REFUND_PERIODS)
+@pytest.mark.parametrize("wording", _REFUND_WORDINGS)
+def test_s01_refund_period_grid(period, wording):
+    expected = Status.PASS if _REFUND_PERIODS[period] <= 15 else Status.FAIL
+    assert judge(wording.format(p=period)).status is expected
+
+
+_CREDITS = ["購物金", "折價券", "紅利點數", "儲值金", "電子禮券"]
+
+
+@pytest.mark.parametrize("credit", _CREDITS)
+@pytest.mark.parametrize("wording,expected", [
+    ("退款一律以{c}方式退還。", Status.FAIL), ("退貨款項將全數轉為{c}。", Status.FAIL),
+    ("恕不退現，退款統一以{c}退回。", Status.FAIL), ("退費將以{c}形式存入您的會員帳戶。", Status.FAIL),
+    ("退款可選擇原付款方式或{c}。", Status.PASS), ("如您同意，退款可改以{c}退還。", Status.PASS),
+    ("退款將刷退至原信用卡，或依您選擇轉為{c}。", Status.PASS),
+    ("以{c}折抵之金額將退回您的帳戶，其餘以原付款方式退還。", Status.PASS),
+])
+def test_s01_store_credit_grid(credit, wording, expected):
+    assert judge(wording.format(c=credit)).status is expected
