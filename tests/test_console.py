@@ -423,3 +423,22 @@ def test_review_never_redirects_off_the_console(client, db, back):
     resp = client.post(f"/results/{rid}/review", data={"csrf_token": token(client), "decision": "confirm",
                                                        "back": back})
     assert resp.status_code == 302 and resp.headers["Location"] == "/"
+
+
+def test_segments_cut_text_at_every_evidence_boundary():
+    from console.site import segments
+
+    text = "甲乙丙丁戊己"
+    got = segments(text, [(1, 4, "M10"), (3, 5, "P05")])
+    assert "".join(s["text"] for s in got) == text
+    assert [(s["text"], s["rules"]) for s in got] == [("甲", []), ("乙丙", ["M10"]), ("丁", ["M10", "P05"]),
+                                                     ("戊", ["P05"]), ("己", [])]
+    assert [s["anchor"] for s in got] == [None, "M10", "P05", None, None]
+    assert segments("a\x1bb", []) == [{"text": "ab", "rules": [], "anchor": None}]  # no escape sequences
+
+
+def test_an_empty_log_says_how_to_fill_it(tmp_path):
+    Store(tmp_path / "empty.db").close()
+    html = create_app(tmp_path / "empty.db", secret_key="k", local_user="t").test_client().get("/").get_data(
+        as_text=True)
+    assert "尚無掃描" in html and "python -m compliance scan" in html

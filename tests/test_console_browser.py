@@ -271,4 +271,6 @@ def test_screenshots_for_a_human_look(page, console, demo):
     page.screenshot(path="/tmp/console-overview.png", full_page=True)
     page.goto(site_url(console, demo, "xss-shop"))
     page.screenshot(path="/tmp/console-site.png")
+    page.goto(site_url(console, demo, "xss-shop", scan_id=2))
+    page.locator("article#r-P01").screenshot(path="/tmp/console-carried.png")
     assert Path("/tmp/console-overview.png").stat().st_size > 10_000
