@@ -358,7 +358,7 @@ LAWFUL = [
        r"數位內容|數位商品|電子書|線上課程|線上影音|線上服務|下載|序號|虛擬(?:商品|寶物|貨幣)|遊戲點數|點數卡|儲值|串流|電子票|e-?book|app內購|線上諮詢|訂閱內容",
        r"同意|勾選|確認後(?:始|才|方)?提供|開通|下載|啟用|兌換|提供後|已提供", "消費者事先同意"),
     _c("hygiene", "已拆封之個人衛生用品（準則第2條第6款）", True,
-       r"個人衛生用品|衛生用品|貼身衣物|內衣|內褲|胸罩|襪|泳衣|泳裝|泳褲|牙刷|牙線|刮鬍|刮鬚|隱形眼鏡|衛生棉|棉條|口罩|耳塞|睡衣|情趣用品|按摩棒|保險套|奶嘴|奶瓶|吸乳器|尿布|牙套|貼身",
+       r"個人衛生用品|衛生用品|貼身衣物|內衣|內褲|胸罩|襪|泳衣|泳裝|泳褲|牙刷|刷頭|牙線|月經杯|月亮杯|護墊|耳套|刀片|刀頭|刮鬍|刮鬚|隱形眼鏡|衛生棉|棉條|口罩|耳塞|睡衣|情趣用品|按摩棒|保險套|奶嘴|奶瓶|吸乳器|尿布|牙套|貼身",
        _OPENED, "已拆封"),
     _c("air", "國際航空客運服務（準則第2條第7款）", True, r"國際航空|國際機票|國際線|機票|航空客運"),
 ]
@@ -441,8 +441,10 @@ def classify_exclusion(subject: str) -> Placement:
             # 準則 §2(4)(6) apply only once opened; (5) needs prior consent.
             return Placement("review", tuple(c.label for c in missing),
                              "未載明" + "、".join(sorted({c.condition_label for c in missing})) + "之要件")
-        if unlawful:
+        if unlawful and not ({c.key for c in lawful} == {"custom"} and _SPEC.search(subject)):
             # e.g. 「內衣褲及一般衣物」 or 「文具專門雜誌」: lawful and ordinary words side by side
+            # (customisation to the consumer's specification is lawful whatever the goods:
+            # 「依您上傳之照片印製之馬克杯、抱枕」)
             return Placement("review", tuple(c.label for c in lawful + unlawful),
                              "例外商品與一般商品並列，須人工確認排除範圍")
         return Placement("lawful", tuple(c.label for c in lawful), "屬準則第2條所列合理例外")
