@@ -453,6 +453,10 @@ def classify_exclusion(subject: str) -> Placement:
     if unlawful:
         return Placement("unlawful", tuple(c.label for c in unlawful), "不在準則第2條所列合理例外範圍")
     if _CONDITION_USED.search(subject):
+        noun = _opened_goods(subject)
+        if noun:
+            # 「已拆封之濾芯」: goods named, but in no list: is it a personal-hygiene good?
+            return Placement("review", (f"已拆封之{noun}",), "商品類別是否屬準則第2條所列例外，須個案判斷")
         return Placement("unlawful", ("已拆封、使用或非全新之一般商品",), "拆封檢查不影響解除權（施行細則第17條）")
     if _CONDITION_DAMAGE.search(subject):
         return Placement("review", ("商品毀損或缺件",), "商品毀損是否可歸責於消費者，須個案判斷")
@@ -460,6 +464,23 @@ def classify_exclusion(subject: str) -> Placement:
         # 「逾七日者恕不退貨」, 「非本店售出之商品」, 「贈品恕不退換」: nothing the 7-day right covers
         return Placement("lawful", ("期間屆滿、非本店售出或贈品",), "不涉七日解除權之限制")
     return Placement("unlawful", ("未限定商品範圍",), "全面排除七日解除權")
+
+
+_OPENED_NOUN = re.compile(r"(?:已|經)?(?:拆封|開封)(?:之|的|後之|後的|過之|過的)(?P<after>[\u4e00-\u9fff]{2,8})"
+                          r"|(?P<before>[\u4e00-\u9fff]{2,10}?)(?:一經|經|若|如|如已|若已|已|於)?(?:拆封|開封)")
+_GENERIC_GOODS = re.compile(r"商品|產品|貨品|物品|東西|貨物|所有|全部|任何|一切|本店|本站|本公司|本賣場|訂單|包裝|外盒|外箱|盒子|封膜|膠膜|"
+                            r"吊牌|標籤|凡|若|如|已|經|一經|之|的|後|即|者|在|於|您|消費者|會員|購買|收到|商品|時|不|恕|一旦|如果|倘")
+
+
+def _opened_goods(subject: str) -> str:
+    """The specific goods an opened-goods exclusion names (「已拆封之濾芯」 -> 濾芯), '' when
+    it speaks of goods in general (「商品一經拆封」)."""
+    for m in _OPENED_NOUN.finditer(subject):
+        noun = re.split(r"不|恕|無|概|一律|均|皆|都|即|者|等|將|亦|並|仍|可", m.group("after") or "")[0] or m.group("before") or ""
+        noun = _GENERIC_GOODS.sub("", noun)
+        if len(noun) >= 2:
+            return noun
+    return ""
 
 
 _OUT_OF_SCOPE = re.compile(
