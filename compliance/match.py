@@ -369,7 +369,7 @@ GREY = [
 ]
 UNLAWFUL = [
     _c("sale", "特價、促銷、折扣或出清商品", False,
-       r"特價|特惠|優惠|折扣|打折|促銷|出清|清倉|加價購|加購|福袋|福箱|驚喜包|限時|快閃|拍賣|團購|活動商品|活動價|下殺|換季|過季|零碼|格外品|即期品?折扣|暢貨|outlet"),
+       r"特價|特惠|優惠|折扣|打折|促銷|出清|清倉|加價購|加購|限量|聯名|限定款|限定版|紀念款|福袋|福箱|驚喜包|限時|快閃|拍賣|團購|活動商品|活動價|下殺|換季|過季|零碼|格外品|即期品?折扣|暢貨|outlet"),
     _c("preorder", "預購商品", False, r"預購|預訂|預售|代購|海外代購|訂貨商品"),
     _c("used", "二手、展示或瑕疵品", False, r"二手|中古|展示品|福利品|九成新|古著|瑕疵品|ng品|樣品|整新品"),
     _c("fake_custom", "僅就現有顏色、尺寸或規格所為之選擇，或接單後始生產之一般商品（非準則所稱客製化）", False,
@@ -463,7 +463,29 @@ def classify_exclusion(subject: str) -> Placement:
     if _OUT_OF_SCOPE.search(subject):
         # 「逾七日者恕不退貨」, 「非本店售出之商品」, 「贈品恕不退換」: nothing the 7-day right covers
         return Placement("lawful", ("期間屆滿、非本店售出或贈品",), "不涉七日解除權之限制")
+    if _named_goods(subject):
+        # 「活體植栽（觀葉植物、多肉）…恕不適用七日解除權」: goods are named, but in no list
+        return Placement("review", ("未列於準則第2條之商品",), "商品類別是否屬準則第2條所列例外，須個案判斷")
     return Placement("unlawful", ("未限定商品範圍",), "全面排除七日解除權")
+
+
+# words that do not name goods: who, what in general, the refusal itself, list markers
+_NOT_GOODS = re.compile(
+    r"本(?:店|站|公司|賣場|網站|商城|平臺)|商品|產品|貨品|物品|東西|所有|全部|任何|一切|一經|一律|售出|出售|購買|訂購|下單|"
+    r"恕不|概不|不得|無法|不可|不能|不接受|不受理|不予|不提供|不適用|不享有|排除|謝絕|婉拒|拒絕|接受|受理|辦理|提供|適用|"
+    r"退貨|退換貨|退換|退款|退費|退回|解除權|解除契約|七日|7日|七天|7天|鑑賞期|猶豫期|無條件|服務|以下|下列|如下|上述|前述|"
+    r"之|的|者|及|與|或|等|均|皆|都|即|亦|並|凡|若|如|因|為|屬|係|是|將|已|於|在|後|前|時|請|您|消費者|會員|顧客|買家|"
+    r"[^\u4e00-\u9fff]")
+
+
+def _named_goods(subject: str) -> bool:
+    """Does the exclusion name goods (four or more characters that are none of the words
+    every exclusion uses)?"""
+    before_refusal = _REFUSAL_TAIL.sub("", subject)  # 「…不提供七天鑑賞期，請考慮清楚再下單」
+    return len(_NOT_GOODS.sub("", before_refusal)) >= 4
+
+
+_REFUSAL_TAIL = re.compile(r"(?:恕不|概不|不提供|不適用|不享有|無法|不接受|不受理|謝絕|婉拒|拒絕|不得|不能|不可|不予|排除|一律不|不退)[^。;:\n]*")
 
 
 _OPENED_NOUN = re.compile(r"(?:已|經)?(?:拆封|開封)(?:之|的|後之|後的|過之|過的)(?P<after>[\u4e00-\u9fff]{2,8})"
