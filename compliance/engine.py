@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from . import __version__
 from .match import DURATION_RE, MACROS, classify_exclusion, durations, event_after, event_before, negated
 from .models import Document, Evidence, Kind, Report, Result, Severity, Status, Target
-from .normalize import Normalized, normalize
+from .normalize import Normalized, normalize, self_names
 from .rules import Pattern, Rule, RulePack, load_pack
 from .segment import Clause, clauses
 
@@ -78,6 +78,31 @@ class Context:
             return True
         return looks_like_terms(" ".join(p.norm.text for p in self.preps))
 
+    @cached_property
+    def trader_names(self) -> tuple[str, ...]:
+        """The names the documents use for their own trader (title, 以下稱, company name)."""
+        names: list[str] = []
+        for p in self.preps:
+            names += [n for n in self_names(p.norm.text) if n not in names]
+        return tuple(sorted(names, key=len, reverse=True)[:12])
+
+    def _view(self, p: Prepared) -> tuple[str, list[Clause]]:
+        """The text and clauses patterns are matched against: the trader's own names are
+        written as {TRADER} words of the same length (「小鹿雜貨舖」 -> 「本公司本店」), so
+        offsets and clause boundaries stay those of the document."""
+        views = self.__dict__.setdefault("_views", {})
+        view = views.get(id(p))
+        if view is None:
+            view = (p.norm.text, p.clauses)
+            if self.trader_names:
+                rx = _names_regex(self.trader_names)
+                text = rx.sub(_as_trader, p.norm.text)
+                if text != p.norm.text:
+                    view = (text, [replace(c, text=text[c.start:c.end], heading=rx.sub(_as_trader, c.heading),
+                                           topic=rx.sub(_as_trader, c.topic)) for c in p.clauses])
+            views[id(p)] = view
+        return view
+
     def all_clauses(self):
         for p in self.preps:
             for c in p.clauses:
@@ -90,7 +115,7 @@ class Context:
         hits: list[Hit] = []
         rx = pattern.match
         for p in self.preps:
-            text, pos = p.norm.text, 0
+            (text, view_clauses), pos = self._view(p), 0
             while limit is None or len(hits) < limit:
                 m = rx.search(text, pos)
                 if m is None:
@@ -99,6 +124,7 @@ class Context:
                 if clause is None:
                     pos = m.start() + 1
                     continue
+                clause = view_clauses[clause.index]
                 if m.end() > clause.end:
                     # crossed a clause boundary: look inside this clause only, then go on
                     # from the next clause (a later clause may hold the real hit)
@@ -109,7 +135,7 @@ class Context:
                 pos = clause.end  # one hit per clause is enough
                 if m is None:
                     continue
-                nxt = p.clauses[clause.index + 1] if clause.index + 1 < len(p.clauses) else None
+                nxt = view_clauses[clause.index + 1] if clause.index + 1 < len(view_clauses) else None
                 if not self._accept(pattern, clause, s - clause.start, nxt):
                     # this occurrence is negated or excluded; a later one in the same clause may not be
                     m2 = None
@@ -121,7 +147,7 @@ class Context:
                     if m2 is None:
                         continue
                     s, m = clause.start + m2.start(), m2
-                hits.append(Hit(p, clause, s, s + (m.end() - m.start()), pattern))
+                hits.append(Hit(p, p.clauses[clause.index], s, s + (m.end() - m.start()), pattern))
         return hits
 
     @staticmethod
@@ -145,6 +171,32 @@ class Context:
 
 # a sentence that qualifies the one before it: a proviso (但…不在此限) or the consequence of
 # a deadline (「…三日內通知；逾期者，仍得依民法…」)
+_TRADER_WORDS = {2: "本店", 3: "本公司", 4: "本工作室", 5: "企業經營者"}
+
+
+def _as_trader(m: re.Match) -> str:
+    """A {TRADER} word (or words) exactly as long as the name it stands for."""
+    n = len(m.group())
+    if n in _TRADER_WORDS:
+        return _TRADER_WORDS[n]
+    threes, rest = divmod(n, 3)
+    if rest == 1:
+        threes, rest = threes - 1, 4
+    return "本公司" * threes + (_TRADER_WORDS[rest] if rest else "")
+
+
+_NAMES_RX: dict[tuple[str, ...], re.Pattern] = {}
+
+
+def _names_regex(names: tuple[str, ...]) -> re.Pattern:
+    rx = _NAMES_RX.get(names)
+    if rx is None:
+        if len(_NAMES_RX) > 256:
+            _NAMES_RX.clear()
+        rx = _NAMES_RX[names] = re.compile("|".join(re.escape(n) for n in names))
+    return rx
+
+
 _PROVISO = re.compile(r"(?:但|惟|然|不過|除此之外|另|逾期|逾時|否則|如未|若未|未於)")
 
 _TERMS_SIGNALS = [
@@ -429,8 +481,9 @@ def check_withdrawal_restrictions(rule: Rule, ctx: Context) -> Result:
 
     fails: list[tuple[Hit, str]] = []
     reviews: list[tuple[Hit, str]] = []
+    local = set(rule.params.get("local_unless", []))
     for pat in rule.patterns:
-        for h in ctx.find(pat):
+        for h in (_local_find(ctx, pat) if pat.name in local else ctx.find(pat)):
             (reviews if h.pattern.status is Status.NEEDS_REVIEW else fails).append((h, h.pattern.name))
     exclusion = Pattern(name="exclusion", match=compile_regex(rule.params["exclusion"]),
                         unless=tuple(compile_regex(u) for u in rule.params.get("exclusion_unless", [])))
@@ -497,6 +550,56 @@ def _faq_exclusions(ctx: Context, exclusion: Pattern) -> list[tuple[Hit, str]]:
             subject = " ".join(x.text for x in answer)
             out.append((Hit(p, answer[0], answer[0].start, answer[0].end, exclusion), subject))
     return out
+
+
+def _local_find(ctx: Context, pat: Pattern) -> list[Hit]:
+    """Hits whose `unless` is judged on the hit's own part of the clause (its comma-separated
+    segment and the next one), not on the whole clause: in 「滿千免運，退貨運費由消費者自付」
+    the 免運 is about outbound shipping, and in 「本店負擔出貨運費，退貨運費由買家負擔」 the
+    trader pays only the first fee. `with` stays a condition on the whole clause."""
+    from dataclasses import replace
+
+    # an anchored `unless` (「^(?!…).*瑕疵」: the clause is about defects) still speaks of the clause
+    whole = tuple(u for u in pat.unless if _anchored(u))
+    local = tuple(u for u in pat.unless if u not in whole)
+    out = []
+    for h in ctx.find(replace(pat, unless=())):
+        c = h.clause
+        if any(u.search(c.text) for u in whole):
+            continue  # judged on the clause itself, not on a proviso after it
+        for m in pat.match.finditer(c.text):
+            window = _segment_window(c.text, m.start(), m.end())
+            if any(u.search(window) for u in local):
+                continue
+            if pat.negatable and negated(c.text, m.start()):
+                continue
+            out.append(Hit(h.prep, c, c.start + m.start(), c.start + m.end(), pat))
+            break
+    return out
+
+
+def _anchored(rx: re.Pattern) -> bool:
+    """Does the regex (as written in the rule, before any first-character lookahead) start with ^?"""
+    source = rx.pattern
+    if source.startswith("(?=["):
+        source = source[source.index("])(?:") + 5:]
+    return source.startswith("^")
+
+
+def _segment_window(text: str, start: int, end: int) -> str:
+    """The comma-separated segment holding [start, end), and the next one when this one
+    says nothing about who pays (「退貨運費，由本公司負擔」)."""
+    a = text.rfind(",", 0, start) + 1
+    b = text.find(",", end)
+    if b == -1:
+        return text[a:]
+    if not _PAYER.search(text, a, b):
+        b2 = text.find(",", b + 1)
+        b = len(text) if b2 == -1 else b2
+    return text[a:b]
+
+
+_PAYER = re.compile(r"負擔|支付|自付|自理|吸收|承擔|扣除|扣抵|收取|酌收|免|付費|出")
 
 
 def _later_return_refusal(hit: Hit, exclusion: Pattern) -> Hit | None:
