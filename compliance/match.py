@@ -49,9 +49,10 @@ def compile_regex(source: str) -> re.Pattern:
         return MACROS[name]
 
     try:
-        return with_first_chars(re.compile(_MACRO_RE.sub(expand, source)))
+        rx = with_first_chars(re.compile(_MACRO_RE.sub(expand, source)))
     except re.error as exc:
         raise PatternError(f"{exc.msg} at position {exc.pos} in {source!r}") from None
+    return rx
 
 
 def with_first_chars(rx: re.Pattern, limit: int = 400) -> re.Pattern:
@@ -161,6 +162,9 @@ _PROTECTIVE_BEFORE = re.compile(
 _PROTECTIVE_REASON = re.compile(r"(?:不得|不會|不可|不能|不應|絕不|並不|禁止|不因|並非|非)(?:以|因|藉|假借).{0,40}?(?:為由|理由|為藉口|而)")
 _UNAFFECTED = re.compile(r"(?:不影響|不妨礙|無損|不減損|不限制|不排除|不減少|不致|仍(?:得|可|享有|保有|享|有權|能)|依法享有|均可|皆可|一律可)")
 _NEGATION_WINDOW = 12
+_PROTECTIVE_MENTION = re.compile(
+    r"(?:不會|不得|絕不|並不|從不|決不|沒有|不再|未曾|無)(?:在|於)?[^,;:。]{0,14}?"
+    r"(?:寫|記載|載明|列入|放入|使用|主張|約定|加上|出現|採用)(?:什麼|任何|這種|此類|類似|有)?")
 # 「本公司仍得保留…」: the trader keeping a power of its own is not a protected right
 _TRADER_KEEPS = re.compile(MACROS["TRADER"] + r".{0,6}仍(?:得|可|有權|能|保有)$")
 
@@ -183,6 +187,13 @@ def negated(clause: str, hit_start: int) -> str | None:
         pass
     if m is not None and "," not in window[m.end():]:
         return m.group()
+    # 「我們不會在條款裡寫什麼『本店保留最終解釋權』」: a negated verb of writing or
+    # claiming governs what it mentions, up to the end of its phrase
+    mention = None
+    for mention in _PROTECTIVE_MENTION.finditer(before[-36:]):
+        pass
+    if mention is not None and not re.search(r"[,;:]", before[-36:][mention.end():]):
+        return mention.group()
     reason = None
     for reason in _PROTECTIVE_REASON.finditer(before):
         pass
@@ -243,7 +254,7 @@ _DURATION = with_first_chars(re.compile(
 ))
 DURATION_RE = _DURATION  # a number with a unit of time, before the date filters of durations()
 # a date like 6月1日 or 2024年 is not a duration
-_DATE_CONTEXT = re.compile(r"(?:\d|[一二三四五六七八九十])+月$|\d{4}年$")
+_DATE_CONTEXT = re.compile(r"(?:\d|[一二三四五六七八九十])+月$|\d{4}年$|(?:每|次|隔|當|本|上|下|這)個?月$")
 _DATE_AFTER = re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})[日號]")
 # 2016年10月 / 民國105年1月: a year of a date, not a number of years
 _MONTH_AFTER = re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,3}|[元正])月|度")

@@ -46,6 +46,7 @@ PASS = [
     ("no-refund-mention", "退貨時請將商品連同發票寄回。"),
     ("bank-after", "刷退作業約需7-14個工作天（依各銀行作業時間）。"),
     ("after-return-completed", "退款將於退貨完成後14日內辦理。"),
+    ("not-next-month", "退款將於收到退貨後10日內辦理，不須等到次月。"),
     ("money-back-window", "30天無條件退款保證。"),
     ("long-withdrawal-window", "享30天鑑賞期，可全額退款。"),
     ("application-deadline", "退貨須於30日內申請，逾期不予退款。"),
@@ -70,6 +71,8 @@ FAIL = [
     ("stored-value", "退貨款項將以儲值金形式存入會員帳戶。", "儲值金"),
     ("credit-no-cash", "退款一律以等值購物金退還，恕不退還現金或辦理刷退。", "購物金"),
     ("voucher", "退貨後將提供等值折價券作為退款。", "折價券"),
+    ("monthly-batch", "退款將於每月25日統一匯款。", "每月"),
+    ("next-month", "退貨款項於次月辦理退款。", "次月"),
     ("card-refund-14-working", "信用卡刷退約需14個工作天。", "14個工作天"),
     ("after-inspection-15-working", "款項將於驗收後15個工作天內退還。", "15個工作天"),
 ]
@@ -92,6 +95,7 @@ def test_s01_late_or_credit_only_refund_fails(text, fragment):
 @pytest.mark.parametrize("text,days", [
     ("十五個工作天", 21.0), ("10個工作天", 14.0), ("7個工作天", 9.8), ("一個月", 30.0), ("２週", 14.0),
     ("三十日", 30.0), ("二十四小時", 1.0), ("7-14個工作天", 19.6), ("30 days", 30.0),
+    ("10 business days", 14.0), ("半個月", 15.0), ("兩週", 14.0),
 ])
 def test_durations_parse_to_calendar_days(text, days):
     from compliance.normalize import normalize_plain
@@ -127,3 +131,10 @@ _CREDITS = ["購物金", "折價券", "紅利點數", "儲值金", "電子禮券
 ])
 def test_s01_store_credit_grid(credit, wording, expected):
     assert judge(wording.format(c=credit)).status is expected
+
+
+@pytest.mark.parametrize("text", ["每月25日統一匯款", "次月10日撥款", "6月1日起", "2016年10月1日"])
+def test_dates_are_not_durations(text):
+    from compliance.normalize import normalize_plain
+
+    assert [d.text for d in durations(normalize_plain(text)) if d.unit_days in (1.0, 365.0)] == []
