@@ -505,10 +505,15 @@ def check_withdrawal_restrictions(rule: Rule, ctx: Context) -> Result:
             # 「…恕無法退款」 without goods or a reason the engine can place: a person judges
             placement = type(placement)("review", placement.categories, "退款或取消之限制，須人工確認是否限制解除權")
         note = f"排除解除權：{'、'.join(placement.categories)}（{placement.reason}）"
-        if placement.verdict == "unlawful":
-            fails.append((h, note))
-        elif placement.verdict == "review":
-            reviews.append((h, note))
+        if placement.verdict in ("unlawful", "review"):
+            bucket = fails if placement.verdict == "unlawful" else reviews
+            bucket.append((h, note))
+            if h.pattern is exclusion:
+                # show the listed items that carry the finding, not only the list's title
+                for x in _exclusion_items(h, list_intro):
+                    item = classify_exclusion(x.text)
+                    if item.verdict == placement.verdict and item.reason not in ("全面排除七日解除權",):
+                        bucket.append((Hit(h.prep, x, x.start, x.end, exclusion), note))
     if fails:
         ev = _unique_evidence(fails + reviews)
         notes = "；".join(dict.fromkeys(n for _, n in fails))
@@ -631,8 +636,14 @@ def _unique_evidence(items: list[tuple[Hit, str]]) -> list[Evidence]:
 def _exclusion_subject(hit: Hit, list_intro) -> str:
     """What an exclusion excludes: the clause up to the trigger, its heading, and the list
     it introduces (「下列商品不適用…:」) or closes (「以上商品恕不退換」)."""
+    c = hit.clause
+    return " ".join([c.heading, c.text] + [x.text for x in _exclusion_items(hit, list_intro)])
+
+
+def _exclusion_items(hit: Hit, list_intro) -> list[Clause]:
+    """The clauses of the section or list an exclusion governs (empty for a lone clause)."""
     c, cl = hit.clause, hit.prep.clauses
-    parts = [c.heading, c.text]
+    parts: list[Clause] = []
     if _is_title(c):
         # a section title (「二、不適用解除權之商品」): what it excludes is the section below it,
         # up to the next title of the same level
@@ -642,7 +653,7 @@ def _exclusion_subject(hit: Hit, list_intro) -> str:
                 break
             if _INCLUSION.search(x.text):
                 break
-            parts.append(x.text)
+            parts.append(x)
     elif list_intro.search(c.text):
         # the clause that opens the list is item N of its own list; its items end where
         # item N+1 of that list begins (「三、下列商品不適用…：(一)…(二)…四、前項以外之商品…」)
@@ -652,7 +663,7 @@ def _exclusion_subject(hit: Hit, list_intro) -> str:
             for x in reversed(cl[max(0, c.index - 8):c.index]):
                 if (own and _item_marker(hit.prep, x) == own) or x.heading != c.heading:
                     break
-                items.append(x.text)
+                items.append(x)
         else:
             items = []
             for x in cl[c.index + 1:c.index + 9]:
@@ -660,9 +671,9 @@ def _exclusion_subject(hit: Hit, list_intro) -> str:
                     break
                 if x.heading != c.heading or (_is_title(x) and x.marker in ("", "article", "cjk")):
                     break  # the next section (「▍預購與缺貨」) is not part of the list
-                items.append(x.text)
+                items.append(x)
         parts += items
-    return " ".join(parts)
+    return parts
 
 
 # a list item that puts goods back under the 7-day right is not part of the exclusion

@@ -218,6 +218,12 @@ def test_p05_opened_goods_in_general_fail(text):
     assert judge(text).status is Status.FAIL
 
 
+def test_p05_list_evidence_names_the_offending_item():
+    doc = "以下商品恕不退貨：\n1. 生鮮食品\n2. 特價商品\n3. 已拆封之內衣褲"
+    texts = [ev.text for ev in judge(doc).evidence]
+    assert "2. 特價商品" in texts and "1. 生鮮食品" not in texts
+
+
 def test_p05_evidence_points_into_the_right_document():
     docs = [Document("shop/terms.txt", "第一條 本條款適用於本網站之所有商品訂購、付款及配送，會員於下單前應詳閱本條款。\n"
                                       "第二條 會員得於收受商品後七日內，以退回商品或書面通知方式解除契約，無須說明理由。"),
