@@ -108,6 +108,7 @@ A01_FIRE = [
     ("definition", "鑑賞期並非試用期，請保持商品完整。"),
     ("simplified", "本店提供七天鉴赏期。"),
     ("after-period", "超過鑑賞期恕不受理退貨。"),
+    ("without-period-word", "享有7天鑑賞，不滿意可退。"),
 ]
 A01_QUIET = [
     ("statutory", "您享有收受商品後七日內之解除權。"),
