@@ -343,3 +343,30 @@ _RETURN_COSTS = ["退貨運費", "寄回運費", "來回運費", "退回郵資"]
 def test_p05_who_pays_return_shipping(cost, payer, flagged):
     status = judge(f"如欲退貨，{cost}{payer}。").status
     assert (status in FINDING) is flagged, status
+
+
+# Whole pages in other registers: (M10, P05, S01, A01) as a reviewer would judge them.
+PAGES = [
+    ('bilingual-generous', 'Return Policy 退換貨政策\nYou have 7 days after delivery to return any item for a full refund, no questions asked. 收到商品後7天內可無條件退貨。\nReturn shipping is free — we will arrange pickup. 退貨運費由我們負擔。\nRefunds are issued to your original payment method within 10 business days of receiving your return. 退款將於收到退貨後10個工作天內退回原付款方式。\nOpened cosmetics can still be returned. 已開封的保養品也可以退貨。\n',
+     ('pass', 'pass', 'pass', 'pass')),
+    ('simplified-slips', '退货说明：收到商品后7天内可申请退货，无需说明理由。退货运费由买家承担。退款将在收到退货后30个工作日内原路退回。\n',
+     ('pass', 'fail', 'fail', 'pass')),
+    ('articles-lawful-proviso', '第十二條（解除契約）\n會員依消費者保護法第十九條規定，得於收受商品之翌日起七日內，以退回商品或書面通知本公司之方式解除契約，無須說明理由及負擔任何費用或對價。但下列商品依通訊交易解除權合理例外情事適用準則，不適用前項規定：一、易於腐敗之商品。二、報紙、期刊或雜誌。三、經會員拆封之影音商品或電腦軟體。\n第十三條（退款）\n本公司於收到退回商品或解除契約通知之次日起十五日內，返還會員已支付之價金。\n',
+     ('pass', 'pass', 'pass', 'pass')),
+    ('articles-sale-in-proviso', '第十二條（解除契約）\n會員依消費者保護法第十九條規定，得於收受商品之翌日起七日內，以退回商品或書面通知本公司之方式解除契約，無須說明理由及負擔任何費用或對價。但下列商品依通訊交易解除權合理例外情事適用準則，不適用前項規定：一、特價商品。二、報紙、期刊或雜誌。三、經會員拆封之影音商品或電腦軟體。\n第十三條（退款）\n本公司於收到退回商品或解除契約通知之次日起十五日內，返還會員已支付之價金。\n',
+     ('pass', 'fail', 'pass', 'pass')),
+    ('ig-casual-emoji', '🌸退換貨說明🌸\n▪ 收到包裹請先錄影開箱喔～\n▪ 7天鑑賞期內可以退貨（鑑賞期≠試用期，請保持商品全新、吊牌不要剪）\n▪ 退貨運費買家負擔唷\n▪ 退款會在收到退貨後3天內轉帳給您\n',
+     ('pass', 'fail', 'pass', 'fail')),
+    ('faq-good-but-term', 'Q1：鑑賞期可以試用嗎？\nA1：七天鑑賞期是猶豫期，不是試用期喔，可以拆封檢查，但請勿使用。\nQ2：退貨要付運費嗎？\nA2：不用，我們會安排黑貓到府收件，運費由我們負擔。\nQ3：退款多久會收到？\nA3：收到退貨後 5 個工作天內退款。\n',
+     ('pass', 'pass', 'pass', 'fail')),
+]
+
+
+@pytest.mark.parametrize("text,expected", [p[1:] for p in PAGES], ids=[p[0] for p in PAGES])
+def test_withdrawal_rules_on_whole_pages(text, expected):
+    doc = Document("shop/page.txt", text)
+    results = evaluate([doc], PACK, assume_terms=True, only=["M10", "P05", "S01", "A01"])
+    assert tuple(r.status.value for r in results) == expected, [(r.rule_id, r.message) for r in results]
+    for r in results:
+        for ev in r.evidence:
+            assert doc.text[ev.start:ev.end] == ev.text
