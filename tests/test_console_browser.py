@@ -113,18 +113,12 @@ def login(page, console):
     assert "訪查總覽" in page.title()
 
 
-def loaded_snapshots(page, count: int, attempts: int = 100) -> list:
-    """The snapshot frames, once all ``count`` have loaded (a hang guard, not a speed assertion)."""
-    for _ in range(attempts):
-        frames = [f for f in page.frames if "/snapshot" in f.url]
-        try:
-            if len(frames) >= count and all(f.evaluate("document.readyState") == "complete" for f in frames):
-                page.wait_for_timeout(200)  # onload / onerror handlers would have fired by now
-                return frames
-        except Exception:  # a frame navigating while we asked
-            pass
-        page.wait_for_timeout(100)
-    raise AssertionError(f"only {len(frames)} of {count} snapshot frames loaded")
+def loaded_snapshot(page, iframe):
+    """The frame of one snapshot ``iframe``, once its document has loaded."""
+    frame = iframe.element_handle().content_frame()
+    frame.wait_for_load_state("load", timeout=15_000)  # a hang guard, not a speed assertion
+    assert frame.url.endswith(iframe.get_attribute("src")), frame.url
+    return frame
 
 
 def site_url(console, demo, shop, scan_id=1):
@@ -176,10 +170,11 @@ def test_payloads_show_as_text_and_no_script_runs(page, console, demo):
         summary.click()
     frames = page.locator("details.snapshot iframe")
     assert frames.count() >= 1
+    snapshots = []
     for i in range(frames.count()):
         assert frames.nth(i).get_attribute("sandbox") == ""
-        frames.nth(i).scroll_into_view_if_needed()  # they load lazily, as the reader reaches them
-    snapshots = loaded_snapshots(page, frames.count())
+        snapshots.append(loaded_snapshot(page, frames.nth(i)))
+    page.wait_for_timeout(200)  # onload / onerror handlers would have fired by now
     assert any("會員條款" in f.content() for f in snapshots)  # the hostile page is what is shown
     for f in snapshots:
         assert f.evaluate("typeof window.__pwned") == "undefined"
