@@ -1,45 +1,143 @@
 """Extract each page's text and write pages, failures and verdicts to the inspection log.
 
 The store is the only write path (docs/architecture.md); this pipeline and the spider's scan
-bookkeeping share the spider's one ``Store``.
+bookkeeping share the spider's one ``Store``, on the crawl's thread. Text extraction and judging,
+most of a scan's CPU time, run in ``COMPLIANCE_WORKERS`` worker processes (crawler/workers.py)
+while the crawl goes on; with 0 workers they run here, in turn with the fetching.
+
+A site's rows are written in the order its pages were fetched, and the site is judged only once
+every page of it under way has been written.
 """
 from __future__ import annotations
 
-from compliance.extract import ExtractError, extract
+import asyncio
+import logging
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from crawler import workers
 from crawler.items import FailureItem, PageItem, SiteDoneItem
+
+logger = logging.getLogger(__name__)
+
+
+def worker_count(value) -> int:
+    """``COMPLIANCE_WORKERS``: a number, or "auto" = one per spare CPU, at most 2 (each holds the
+    engine and rule pack, about 100 MB)."""
+    if value in (None, "", "auto"):
+        return max(0, min(2, (os.cpu_count() or 1) - 1))
+    return max(0, int(value))
 
 
 class StorePipeline:
     def __init__(self, crawler):
         self.crawler = crawler
+        self.pool: ProcessPoolExecutor | None = None
+        self.tail: dict[str, asyncio.Future] = {}  # per site: the last write under way
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    def process_item(self, item):
+    def open_spider(self):
+        s = self.crawler.settings
+        n = worker_count(s.get("COMPLIANCE_WORKERS"))
+        if n:
+            self.pool = ProcessPoolExecutor(
+                max_workers=n, mp_context=multiprocessing.get_context("spawn"), initializer=workers.init,
+                initargs=(s.get("COMPLIANCE_RULES") or None, s.getbool("COMPLIANCE_JUDGE"), os.getpid()))
+
+    def close_spider(self):
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+    async def _call(self, fn, *args):
+        """``fn(*args)`` in a worker, or here when there is no pool (or it broke); ``fn`` must not
+        need the worker's rule pack."""
+        if self.pool is not None:
+            try:
+                return await asyncio.wrap_future(self.pool.submit(fn, *args))
+            except BrokenProcessPool:
+                logger.warning("the worker processes died; processing pages in the crawl process")
+                self.pool = None
+        return fn(*args)
+
+    async def process_item(self, item):
+        if isinstance(item, PageItem):
+            await self._in_turn(item.site_key, self._page(item), self._write_page)
+        elif isinstance(item, FailureItem):
+            await self._in_turn(item.site_key, _ready(item), self._write_failure)
+        elif isinstance(item, SiteDoneItem):
+            await self._site_done(item)
+        return item
+
+    async def _in_turn(self, site_key: str, work, write) -> None:
+        """Await ``work`` (a worker's extraction: pages of different sites and of one site are
+        processed side by side), then ``write`` its result once the site's previous item is written,
+        so that a site's rows are recorded in the order its pages were fetched, as without workers."""
+        before = self.tail.get(site_key)
+        mine = asyncio.get_running_loop().create_future()
+        self.tail[site_key] = mine
+        try:
+            result = await work
+            if before is not None:
+                await before
+            write(*result)
+        finally:
+            mine.set_result(None)
+            if self.tail.get(site_key) is mine:
+                del self.tail[site_key]
+
+    async def _page(self, item: PageItem):
+        page, error = await self._call(workers.extract_page, item.body, item.content_type, item.final_url)
+        return item, page, error
+
+    def _write_page(self, item: PageItem, page, error) -> None:
+        fields = dict(final_url=item.final_url, http_status=item.http_status, fetched_at=item.fetched_at,
+                      elapsed_ms=item.elapsed_ms, content_type=item.content_type, raw_body=item.body,
+                      depth=item.depth, discovered_from=item.discovered_from)
+        store = self.crawler.spider.store
+        if error is not None:
+            store.add_page(item.scan_id, item.site_key, item.url, error_class=error[0], error_message=error[1],
+                           **fields)
+        else:
+            store.add_page(item.scan_id, item.site_key, item.url, text=page.text, title=page.title,
+                           encoding=page.encoding, kind=page.kind, **fields)
+
+    def _write_failure(self, item: FailureItem) -> None:
+        self.crawler.spider.store.add_failure(
+            item.scan_id, item.site_key, item.url, error_class=item.error_class, error_message=item.error_message,
+            http_status=item.http_status, final_url=item.final_url, fetched_at=item.fetched_at, depth=item.depth,
+            discovered_from=item.discovered_from)
+
+    async def _site_done(self, item: SiteDoneItem) -> None:
         spider = self.crawler.spider
         store = spider.store
-        if isinstance(item, PageItem):
-            fields = dict(final_url=item.final_url, http_status=item.http_status, fetched_at=item.fetched_at,
-                          elapsed_ms=item.elapsed_ms, content_type=item.content_type, raw_body=item.body,
-                          depth=item.depth, discovered_from=item.discovered_from)
-            try:
-                page = extract(item.body, item.content_type, item.final_url)
-            except ExtractError as e:
-                store.add_page(item.scan_id, item.site_key, item.url, error_class=e.error_class,
-                               error_message=str(e), **fields)
-            else:
-                store.add_page(item.scan_id, item.site_key, item.url, text=page.text, title=page.title,
-                               encoding=page.encoding, kind=page.kind, **fields)
-        elif isinstance(item, FailureItem):
-            store.add_failure(item.scan_id, item.site_key, item.url, error_class=item.error_class,
-                              error_message=item.error_message, http_status=item.http_status,
-                              final_url=item.final_url, fetched_at=item.fetched_at, depth=item.depth,
-                              discovered_from=item.discovered_from)
-        elif isinstance(item, SiteDoneItem):
-            if spider.pack is not None and not store.analyses(item.scan_id, item.site_key):
-                from compliance.scan import judge_site
+        last = self.tail.get(item.site_key)
+        if last is not None:  # every page of the site under way is written first
+            await last
+        if spider.pack is None or store.analyses(item.scan_id, item.site_key):
+            return
+        from compliance.scan import judge_site
 
-                judge_site(store, item.scan_id, item.site_key, spider.sites[item.site_key].site.name, spider.pack)
-        return item
+        name = spider.sites[item.site_key].site.name
+        docs = store.documents_for_site(item.scan_id, item.site_key)
+        if docs and self.pool is not None:
+            try:
+                report = await asyncio.wrap_future(self.pool.submit(workers.judge, docs, name))
+            except BrokenProcessPool:
+                logger.warning("the worker processes died; judging sites in the crawl process")
+                self.pool = None
+            else:
+                if not store.analyses(item.scan_id, item.site_key):
+                    store.add_analysis(item.scan_id, item.site_key, report)
+                return
+        # no readable page (an all-error verdict), or no workers: judge here
+        judge_site(store, item.scan_id, item.site_key, name, spider.pack)
+
+
+async def _ready(item):
+    return (item,)

@@ -78,3 +78,6 @@ COMPLIANCE_MAX_PAGES_PER_SITE = 15
 COMPLIANCE_JUDGE = True
 # The rule pack folder; None is the pack shipped in rules/.
 COMPLIANCE_RULES = None
+# Worker processes that extract pages' text and judge sites while the crawl goes on ("auto": one
+# per spare CPU, at most 2; 0: in the crawl process). Only the crawl process writes to the log.
+COMPLIANCE_WORKERS = "auto"

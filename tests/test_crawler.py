@@ -397,9 +397,14 @@ class Gate:
         self.opened.set()
 
 
+# The gate may hold a request for a while: no timeouts in a resume test (and no slow page)
+GATED = {"DOWNLOAD_TIMEOUT": 60}
+
+
 def gated_shop(serve) -> tuple[LocalSite, Gate]:
     """The test shop, with /returns (the 4th page of its queue) held behind a gate."""
     site = serve_shop(serve)
+    del site.routes["/return-slow"]
     status, headers, body = site.routes["/returns"]
     gate = Gate(body)
     site.routes["/returns"] = (status, headers, gate)
@@ -415,13 +420,28 @@ def crawl_cmd(*args: str, **settings) -> list[str]:
     return cmd
 
 
-def stop_at_gate(cmd: list[str], gate: Gate, sig: int) -> subprocess.CompletedProcess:
-    """Run ``cmd`` until the shop's gated page is requested, then send it ``sig``."""
+def _stored_count(db: Path) -> int:
+    """Pages in a log another process is writing (read-only: opening a Store would migrate it)."""
+    import sqlite3
+
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
+            return conn.execute("SELECT count(*) FROM pages").fetchone()[0]
+    except sqlite3.OperationalError:  # not created yet
+        return 0
+
+
+def stop_at_gate(cmd: list[str], gate: Gate, sig: int, db: Path, stored: int) -> subprocess.CompletedProcess:
+    """Run ``cmd`` until the shop's gated page is requested and ``stored`` pages are in the log
+    (text extraction runs in worker processes, a little behind the fetching), then send ``sig``."""
     gate.close()
     proc = subprocess.Popen(cmd, cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     try:
         assert gate.reached.wait(120), "the crawl never reached the gated page"
+        deadline = time.monotonic() + 60
+        while _stored_count(db) < stored and time.monotonic() < deadline:
+            time.sleep(0.05)
         proc.send_signal(sig)
         if sig == signal.SIGINT:  # a graceful stop waits for the request under way: let it answer
             gate.open()
@@ -439,10 +459,10 @@ def test_resume_writes_exactly_the_missing_rows(serve, tmp_path):
     shop, gate = gated_shop(serve)
     dead = f"http://127.0.0.1:{free_port()}/"
     targets = write_targets(tmp_path, shop.url, dead)
-    judged = {**SHOP_SETTINGS, "COMPLIANCE_JUDGE": True, "COMPLIANCE_RULES": rule_pack(tmp_path)}
+    judged = {**SHOP_SETTINGS, **GATED, "COMPLIANCE_JUDGE": True, "COMPLIANCE_RULES": frozen_pack(tmp_path)}
     whole, parts = tmp_path / "whole.db", tmp_path / "parts.db"
     crawl(f"targets={targets}", f"db={whole}", **judged)
-    proc = stop_at_gate(crawl_cmd(f"targets={targets}", f"db={parts}", **judged), gate, signal.SIGKILL)
+    proc = stop_at_gate(crawl_cmd(f"targets={targets}", f"db={parts}", **judged), gate, signal.SIGKILL, parts, 3)
     assert proc.returncode == -signal.SIGKILL
     with Store(parts) as store:
         assert store.scan(1)["status"] == "running"  # killed: nobody said how it ended
@@ -466,10 +486,10 @@ def test_ctrl_c_on_scan_leaves_a_resumable_scan_and_says_how(serve, tmp_path):
     shop, gate = gated_shop(serve)
     targets = write_targets(tmp_path, shop.url)
     whole, parts = tmp_path / "whole.db", tmp_path / "parts.db"
-    crawl(f"targets={targets}", f"db={whole}", **SHOP_SETTINGS)
-    overrides = [a for k, v in {**FAST, **SHOP_SETTINGS}.items() for a in ("-s", f"{k}={v}")]
+    crawl(f"targets={targets}", f"db={whole}", **SHOP_SETTINGS, **GATED)
+    overrides = [a for k, v in {**FAST, **SHOP_SETTINGS, **GATED}.items() for a in ("-s", f"{k}={v}")]
     cli = [sys.executable, "-m", "compliance", "scan"]
-    proc = stop_at_gate(cli + [str(targets), "--db", str(parts), *overrides], gate, signal.SIGINT)
+    proc = stop_at_gate(cli + [str(targets), "--db", str(parts), *overrides], gate, signal.SIGINT, parts, 1)
     assert proc.returncode == 130, proc.stderr[-3000:]
     assert f"python -m compliance scan --resume 1 --db {parts}" in proc.stderr
     assert "Traceback" not in proc.stderr
@@ -484,6 +504,19 @@ def test_ctrl_c_on_scan_leaves_a_resumable_scan_and_says_how(serve, tmp_path):
     with Store(parts) as store:
         assert store.scan(1)["status"] == "finished"
         assert [r["status"] for r in store.scan_runs(1)] == ["interrupted", "finished"]
+
+
+def test_worker_processes_change_nothing_in_the_log(serve, tmp_path):
+    """Extraction and judging in worker processes (the default) write exactly what the crawl
+    process writes doing them itself (COMPLIANCE_WORKERS=0)."""
+    shop = serve_shop(serve)
+    targets = write_targets(tmp_path, shop.url, f"http://127.0.0.1:{free_port()}/")
+    judged = {**SHOP_SETTINGS, "COMPLIANCE_JUDGE": True, "COMPLIANCE_RULES": frozen_pack(tmp_path)}
+    crawl(f"targets={targets}", f"db={tmp_path / 'here.db'}", **judged, COMPLIANCE_WORKERS=0)
+    crawl(f"targets={targets}", f"db={tmp_path / 'pool.db'}", **judged, COMPLIANCE_WORKERS=2)
+    here = _log_rows(tmp_path / "here.db")
+    assert here == _log_rows(tmp_path / "pool.db")
+    assert len(here["analyses"]) == 2 and len(here["results"]) == 2 * 28
 
 
 def test_resume_refuses_a_different_robots_choice(tmp_path, serve):
@@ -521,6 +554,14 @@ def rule_pack(tmp_path: Path) -> str:
         load_pack(dst)
     except RuleError as e:
         pytest.skip(f"rule pack not loadable yet: {e}")
+    return str(dst)
+
+
+def frozen_pack(tmp_path: Path) -> str:
+    """A copy of the pack for one test: the crawls it compares judge under the same rules."""
+    src = rule_pack(tmp_path) or str(REPO / "rules" / "tw-retail-online")
+    dst = tmp_path / "frozen-pack"
+    shutil.copytree(src, dst)
     return str(dst)
 
 

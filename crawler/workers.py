@@ -1,0 +1,51 @@
+"""Page processing in worker processes, so that the crawl's one thread only fetches and writes.
+
+Extracting a page's text and judging a site with the rule pack are pure functions of bytes and
+documents, and they take most of a scan's CPU time. ``crawler.pipelines.StorePipeline`` hands them
+to a small pool of these processes (``COMPLIANCE_WORKERS``) and writes what comes back to the
+inspection log itself: the log keeps one writer. Nothing here imports Scrapy.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+
+from compliance.extract import ExtractError, extract
+
+_PACK = None
+
+
+def init(rules_path: str | None, judge: bool, parent: int) -> None:
+    """Worker start: load the rule pack once. Ctrl-C is the crawl's to handle (it stops gracefully
+    and waits for the work under way), so a worker ignores the SIGINT its terminal sends it too."""
+    global _PACK
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
+    if judge:
+        from compliance.rules import load_pack
+
+        _PACK = load_pack(rules_path or None)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A crawl killed outright (SIGKILL) cannot stop its workers: they notice it is gone and exit."""
+    while os.getppid() == parent:  # the crawl process's pid, given at start: it may be gone already
+        time.sleep(0.5)
+    os._exit(0)
+
+
+def extract_page(body: bytes, content_type: str | None, url: str):
+    """(Extracted, None) or (None, (error_class, message)) for one fetched page."""
+    try:
+        return extract(body, content_type, url), None
+    except ExtractError as e:
+        return None, (e.error_class, str(e))
+
+
+def judge(documents: list, name: str):
+    """The site's Report under the pack loaded by :func:`init`."""
+    from compliance.engine import check_documents
+
+    return check_documents(documents, target_kind="site", target_name=name, pack=_PACK)
