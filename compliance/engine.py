@@ -524,6 +524,7 @@ def check_withdrawal_restrictions(rule: Rule, ctx: Context) -> Result:
     return _result(rule, Status.PASS, _pass_message(rule), confidence=0.8)
 
 
+_QUESTION_MARK = re.compile(r"[?嗎]|(?:^|\n)(?:q[:.]|問:)")
 # an FAQ answer that contradicts the question's restriction (「不會喔」, 「可以的」)
 _ANSWER_YES = re.compile(r"^(?:a\d*[.:]|答:)?\s*(?:可以|不會|當然|沒問題|能|是的,?(?:可以|都可|仍可)|仍可|都可以|不用|不需|不須|無須|可)")
 _ANSWER_MARK = re.compile(r"^(?:a\d*[.:]|答:)")
@@ -534,11 +535,9 @@ def _faq_exclusions(ctx: Context, exclusion: Pattern) -> list[tuple[Hit, str]]:
     the answer names the goods. The answer (up to the next question) is the subject."""
     out = []
     for p in ctx.preps:
-        if not any(k in p.norm.text for k in ("?", "嗎", "q:", "q.", "問:")):
-            continue  # no question at all (what Clause.is_question looks for)
         questions = {}
-        for m in exclusion.match.finditer(p.norm.text):
-            c = p.clause_at(m.start())
+        for m in _QUESTION_MARK.finditer(p.norm.text):  # what Clause.is_question looks for
+            c = p.clause_at(m.end() - 1)
             if c is not None and c.index not in questions and c.is_question:
                 questions[c.index] = c
         for c in questions.values():
