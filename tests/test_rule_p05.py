@@ -178,6 +178,7 @@ PASS = [
     ("no-such-rule-casual", "我們沒有「特價品不退」這種規定喔！"),
     ("not-required-new", "我們不要求退回的商品必須全新，拆封試用過也可以退。"),
     ("not-limited-to-new", "退回商品不限全新，但請附上配件。"),
+    ("trader-may-not-require-new", "本店不得要求退回的商品必須全新。"),
     ("payer-after-comma", "退貨運費，由本公司負擔。"),
     ("payer-later-segment", "退貨時，本公司將派員取件，運費由本公司負擔。"),
     ("exchange-paid-return-free", "換貨是我們另外提供的服務：換貨來回運費120元由顧客負擔；但如果改成直接退貨，就完全不用負擔運費。"),
