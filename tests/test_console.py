@@ -442,3 +442,30 @@ def test_an_empty_log_says_how_to_fill_it(tmp_path):
     html = create_app(tmp_path / "empty.db", secret_key="k", local_user="t").test_client().get("/").get_data(
         as_text=True)
     assert "尚無掃描" in html and "python -m compliance scan" in html
+
+
+def test_accounts_and_index_rows_are_kept(tmp_path):
+    """Accounts: only a password may change, nothing is deleted; the index is written once per page."""
+    import sqlite3
+
+    with Store(tmp_path / "a.db") as s:
+        s.add_user("wang", "h1")
+        s.set_password("wang", "h2")
+        assert s.user("wang")["password_hash"] == "h2" and s.user_count() == 1
+        for sql in ("UPDATE users SET name = 'x'", "DELETE FROM users"):
+            with pytest.raises(sqlite3.DatabaseError):
+                s.db.execute(sql)
+        scan_id = s.begin_scan(launched_by="t")
+        pid = s.add_page(scan_id, "a.example", "https://a.example/", text="七日內得解除契約。", kind="text")
+        s.add_failure(scan_id, "a.example", "https://a.example/x", error_class="timeout")
+        assert [p["id"] for p in s.unindexed_pages()] == [pid]  # failures have no text to index
+        rows = [{"tokens": "七日 解除 契約", "text": "七日內得解除契約。", "position": 0, "start": 0, "end": 9}]
+        s.index_page(pid, rows)
+        s.index_page(pid, rows)  # a second console process: no duplicate clauses
+        assert s.unindexed_pages() == []
+        assert len(s.search_clauses('"解除"')) == 1
+
+
+@pytest.mark.parametrize("q", ['"', "OR", "*", "NEAR(", "購物金 OR 1=1", "'"])
+def test_search_queries_are_never_fts_syntax(client, q):
+    assert client.get("/search", query_string={"q": q}).status_code == 200
