@@ -6,6 +6,9 @@ open and decisions are recorded under the OS user name given to ``create_app(loc
 """
 from __future__ import annotations
 
+import secrets
+from functools import lru_cache
+
 from flask import (Blueprint, current_app, flash, g, redirect, render_template, request, session,
                    url_for)
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -75,6 +78,11 @@ def guard():
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?") if request.method == "GET" else None))
 
 
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return generate_password_hash(secrets.token_hex(16), method=PASSWORD_METHOD)
+
+
 def safe_next(target: str | None) -> str:
     # only a path on this console: never an absolute URL or //host (open redirect)
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
@@ -90,7 +98,9 @@ def login():
     if request.method == "POST":
         name = request.form.get("name", "").strip()
         user = get_store().user(name) if name else None
-        if user and check_password_hash(user["password_hash"], request.form.get("password", "")):
+        # an unknown name costs the same hash check as a wrong password (no account probing by timing)
+        stored = user["password_hash"] if user else _dummy_hash()
+        if check_password_hash(stored, request.form.get("password", "")) and user:
             session.clear()
             session["user"] = name
             return redirect(safe_next(request.form.get("next")))
