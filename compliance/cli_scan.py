@@ -54,11 +54,16 @@ def _summary(db: str, scan_id: int, console) -> list:
     for col in ("網站", "不符合", "待人工判斷", "無法判斷", "主要不符合項目"):
         table.add_column(col)
     worst: Counter = Counter()
-    for rep in sorted(reports, key=lambda r: -r.summary["fail"]):
+    rows = []
+    for rep in reports:  # advisories (A01, A02: severity info) are not counted as violations
         fails = [r for r in rep.results if r.status.value == "fail" and r.severity.value != "info"]
         worst.update(r.rule_id for r in fails)
+        rows.append((rep, fails))
+    for rep, fails in sorted(rows, key=lambda x: (-len(x[1]), -x[0].summary["needs_review"],
+                                                  -x[0].summary["error"])):
+        shown = " ".join(r.rule_id for r in fails[:8]) + (" …" if len(fails) > 8 else "")
         table.add_row(rep.target.name, str(len(fails)), str(rep.summary["needs_review"]), str(rep.summary["error"]),
-                      " ".join(r.rule_id for r in fails[:8]))
+                      shown)
     console.print(table)
     rejected = [t for t in targets if t.get("rejected_reason")]
     if rejected:

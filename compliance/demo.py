@@ -50,7 +50,7 @@ def run_demo(out_dir: Path, *, keep_serving: bool = False) -> tuple[Path, int]:
                       "（實際掃描為 1 秒並依 AutoThrottle 調整）；其餘禮貌設定（robots.txt、每站一次一個請求）相同。")
         scan_id = _run_scan_command(str(targets), str(db), True, "demo", None, out_dir / "summary.html",
                                     settings=DEMO_SETTINGS)
-        console.print("檢視結果：python -m compliance report --db " + str(db) + " --format summary -o summary.html")
+        console.print(f"審查網頁（確認或排除各項結果）：python -m compliance serve --db {db}")
         if keep_serving:
             console.print("示範網站持續提供中，按 Ctrl-C 結束。")
             for key, url in sites.urls.items():
