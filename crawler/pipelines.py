@@ -48,6 +48,10 @@ class StorePipeline:
             self.pool = ProcessPoolExecutor(
                 max_workers=n, mp_context=multiprocessing.get_context("spawn"), initializer=workers.init,
                 initargs=(s.get("COMPLIANCE_RULES") or None, s.getbool("COMPLIANCE_JUDGE"), os.getpid()))
+            # workers start on demand: start them now, while robots.txt and the home pages are fetched,
+            # rather than keep the first pages waiting for a worker to load the rule pack
+            for _ in range(n):
+                self.pool.submit(workers.ready)
 
     def close_spider(self):
         if self.pool is not None:

@@ -36,6 +36,11 @@ def _exit_with_parent(parent: int) -> None:
     os._exit(0)
 
 
+def ready() -> bool:
+    """Nothing: submitted once per worker so that the pool starts its processes at once."""
+    return True
+
+
 def extract_page(body: bytes, content_type: str | None, url: str):
     """(Extracted, None) or (None, (error_class, message)) for one fetched page."""
     try:
