@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from . import __version__
-from .match import DURATION_RE, MACROS, classify_exclusion, durations, event_after, event_before, negated
+from .match import DURATION_RE, MACROS, classify_exclusion, durations, names_goods, event_after, event_before, negated
 from .models import Document, Evidence, Kind, Report, Result, Severity, Status, Target
 from .normalize import Normalized, normalize, self_names
 from .rules import Pattern, Rule, RulePack, load_pack
@@ -435,8 +435,11 @@ def check_refund(rule: Rule, ctx: Context) -> Result:
                 findings.append((Hit(p, c, c.start + d.start, c.start + d.end, None), note))
     for pat in rule.patterns:  # store-credit-only and other pattern findings
         for h in ctx.find(pat):
-            if h.pattern.status is not Status.PASS:
-                findings.append((h, h.pattern.name))
+            if h.pattern.status is Status.PASS:
+                continue
+            if pat.name == "store-credit-only" and _one_option_of_a_list(h):
+                continue
+            findings.append((h, h.pattern.name))
     if not findings:
         return _result(rule, Status.PASS, _pass_message(rule), confidence=0.8)
     notes = "；".join(dict.fromkeys(n for _, n in findings))
@@ -447,6 +450,33 @@ def check_refund(rule: Rule, ctx: Context) -> Result:
             seen.add(key)
             ev.append(h.evidence(n))
     return _result(rule, Status.FAIL, f"{rule.message}（{notes}）", ev[:10], 0.85)
+
+
+_CHOICE_INTRO = re.compile(r"選擇|可選|任選|擇一|擇其一|自由選|下列方式之一|以下方式之一|其中一種")
+_CASH_OPTION = re.compile(r"刷退|退刷|轉帳|匯款|匯入|現金|原付款|原支付|原路|銀行帳戶|信用卡")
+
+
+def _one_option_of_a_list(hit: Hit) -> bool:
+    """「退款您可以選擇：1. 信用卡刷退；2. 轉帳…；3. 轉為購物金」: the store credit is one item of
+    a list of choices that includes money."""
+    c, cl = hit.clause, hit.prep.clauses
+    marker = c.marker or _item_marker(hit.prep, c)
+    if not marker:
+        return False
+    siblings, intro = [], None
+    for x in reversed(cl[max(0, c.index - 8):c.index]):
+        if x.line_start and x.marker == marker:
+            siblings.append(x)
+        elif x.line_start:
+            intro = x
+            break
+    for x in cl[c.index + 1:c.index + 6]:
+        if x.line_start and x.marker == marker:
+            siblings.append(x)
+        elif x.line_start:
+            break
+    return bool(intro is not None and _CHOICE_INTRO.search(intro.text)
+                and any(_CASH_OPTION.search(x.text) for x in siblings))
 
 
 def _refund_duration(text: str, d, refund_rx, other_rx) -> bool:
@@ -501,6 +531,20 @@ def check_withdrawal_restrictions(rule: Rule, ctx: Context) -> Result:
                 continue
             trigger = h.prep.norm.text[h.start:h.end]
         placement = classify_exclusion(subject)
+        items = _exclusion_items(h, list_intro) if h.pattern is exclusion else []
+        flagged: list[Clause] = []
+        if items:
+            # each listed item on its own (with the intro that states the condition): a lawful
+            # item must not cover an unlawful one (「刻字商品」 beside 「已配戴過之耳環」)
+            intro = f"{h.clause.heading} {h.clause.text}"
+            per = [(x, classify_exclusion(f"{intro} {x.text}")) for x in items]
+            placed = [(x, q) for x, q in per if q.reason != _BLANKET
+                      and (q.reason != _UNLISTED or names_goods(x.text))]
+            if placed:
+                worst = max((q for _, q in placed), key=lambda q: _RANK[q.verdict])
+                if _RANK[worst.verdict] >= _RANK[placement.verdict]:
+                    placement = worst
+                flagged = [x for x, q in placed if q.verdict == placement.verdict]
         if (placement.reason == "全面排除七日解除權" and trigger and not _RETURN_VERB.search(trigger)):
             # 「…恕無法退款」 without goods or a reason the engine can place: a person judges
             placement = type(placement)("review", placement.categories, "退款或取消之限制，須人工確認是否限制解除權")
@@ -508,12 +552,9 @@ def check_withdrawal_restrictions(rule: Rule, ctx: Context) -> Result:
         if placement.verdict in ("unlawful", "review"):
             bucket = fails if placement.verdict == "unlawful" else reviews
             bucket.append((h, note))
-            if h.pattern is exclusion:
-                # show the listed items that carry the finding, not only the list's title
-                for x in _exclusion_items(h, list_intro):
-                    item = classify_exclusion(x.text)
-                    if item.verdict == placement.verdict and item.reason not in ("全面排除七日解除權",):
-                        bucket.append((Hit(h.prep, x, x.start, x.end, exclusion), note))
+            # show the listed items that carry the finding, not only the list's title
+            for x in flagged:
+                bucket.append((Hit(h.prep, x, x.start, x.end, exclusion), note))
     if fails:
         ev = _unique_evidence(fails + reviews)
         notes = "；".join(dict.fromkeys(n for _, n in fails))
@@ -567,12 +608,15 @@ def _local_find(ctx: Context, pat: Pattern) -> list[Hit]:
     whole = tuple(u for u in pat.unless if _anchored(u))
     local = tuple(u for u in pat.unless if u not in whole)
     out = []
+    stems = _trader_stems(ctx)
     for h in ctx.find(replace(pat, unless=())):
         c = h.clause
         if any(u.search(c.text) for u in whole):
             continue  # judged on the clause itself, not on a proviso after it
         for m in pat.match.finditer(c.text):
             window = _segment_window(c.text, m.start(), m.end())
+            if stems:
+                window = stems.sub("本店", window)
             if any(u.search(window) for u in local):
                 continue
             if pat.negatable and negated(c.text, m.start()):
@@ -580,6 +624,22 @@ def _local_find(ctx: Context, pat: Pattern) -> list[Hit]:
             out.append(Hit(h.prep, c, c.start + m.start(), c.start + m.end(), pat))
             break
     return out
+
+
+def _trader_stems(ctx: Context):
+    """The short name a shop calls itself by (「小樹芽」 beside 「小樹芽童裝」 and 「小樹芽服飾有限公司」):
+    the common beginning of two of its names, as a regex, or None."""
+    cached = ctx.__dict__.get("_trader_stems", False)
+    if cached is not False:
+        return cached
+    import os.path
+
+    names = tuple(getattr(ctx, "trader_names", ()) or ())
+    stems = {os.path.commonprefix([a, b]) for a in names for b in names if a != b}
+    stems = sorted((x for x in stems if len(x) >= 2 and not re.search(r"[^\u4e00-\u9fffa-z0-9]", x)), key=len, reverse=True)
+    rx = re.compile("|".join(map(re.escape, stems))) if stems else None
+    ctx.__dict__["_trader_stems"] = rx
+    return rx
 
 
 def _anchored(rx: re.Pattern) -> bool:
@@ -615,6 +675,9 @@ def _later_return_refusal(hit: Hit, exclusion: Pattern) -> Hit | None:
     return None
 
 
+_BLANKET = "全面排除七日解除權"
+_UNLISTED = "商品類別是否屬準則第2條所列例外，須個案判斷"
+_RANK = {"lawful": 0, "review": 1, "unlawful": 2}
 _RETURN_VERB = re.compile(r"退貨|退換|退回|解除|解約|鑑賞|猶豫|退(?:不換)?$|換$|七日|7日|七天|7天")
 _CANCEL = re.compile(r"取消")
 _MONEY_VERB = re.compile(r"退款|退費")
@@ -648,7 +711,9 @@ def _exclusion_items(hit: Hit, list_intro) -> list[Clause]:
         # up to the next title of the same level
         own = _item_marker(hit.prep, c)
         for x in cl[c.index + 1:c.index + 13]:
-            if _is_title(x) and (x.marker == own or x.marker in ("", "article", "cjk")):
+            if own and x.line_start and x.marker == own:
+                break  # the next item or title of the same level
+            if _is_title(x) and x.marker in ("", "article", "cjk"):
                 break
             if _INCLUSION.search(x.text):
                 break
@@ -680,10 +745,11 @@ _INCLUSION = re.compile(r"(?:仍|均|皆|亦|一律)(?:可)?適用|仍(?:得|可
 
 
 def _is_title(clause: Clause) -> bool:
-    """A short line of its own without sentence punctuation: a heading or section title."""
+    """A short line of its own without sentence punctuation: a heading or section title
+    (also one decorated with a bullet: 「◆ 不適用七日解除權之商品」)."""
     t = clause.text.rstrip()
     return (clause.line_start and 0 < len(t) <= 30 and t[-1] not in "。;,:!?、"
-            and clause.marker not in ("bullet", "num", "paren-num", "paren-cjk"))
+            and clause.marker not in ("num", "paren-num", "paren-cjk"))
 
 
 def _item_marker(prep: Prepared, clause: Clause) -> str:

@@ -29,7 +29,7 @@ MACROS = {
     "RETURN": r"(?:退貨|退換貨|退換|退回|退款|退費|解除契約|解約|解除)",
     "MAY": r"(?<![不無非未])(?:得|可|可以|能|有權|保留|隨時|逕行|逕自|自行)",
     # store credit instead of money (消保法 §19-2 III with 民法 §259)
-    "CREDIT": r"(?:購物金|折價券|折抵券|抵用券|優惠券|點數|紅利|禮券|儲值金|回饋金|商品券|電子券|錢包|store ?credit)",
+    "CREDIT": r"(?:購物金|折價券|折抵券|抵用券|優惠券|點數|紅利|禮券|儲值金|回饋金|商品券|電子券|錢包|store ?credit|[\u4e00-\u9fffa-z](?<![臺台日美港民外硬紙貨韓泰新澳加特歐])幣)",  # a house coin (選品幣), not a currency
     "NEG": r"(?:不得|不可|不能|不會|不應|不予|禁止|無權|絕不|並不|不)",
 }
 
@@ -185,7 +185,9 @@ def negated(clause: str, hit_start: int) -> str | None:
     m = None
     for m in _PROTECTIVE_BEFORE.finditer(window):
         pass
-    if m is not None and "," not in window[m.end():]:
+    if m is not None and "," not in window[m.end():] and not (
+            "、" in window[m.end():] and clause[hit_start:hit_start + 1] in "不無恕概沒拒謝婉"):
+        # (「不可取消、不可退」: a hit that carries its own negator after 、 is a new item)
         return m.group()
     # 「我們不會在條款裡寫什麼『本店保留最終解釋權』」: a negated verb of writing or
     # claiming governs what it mentions, up to the end of its phrase
@@ -243,7 +245,7 @@ _UNITS = [
     (r"個?星期|個?禮拜|週|周|weeks?", 7.0, False),
     (r"個?月|months?", 30.0, False),
     (r"年|years?", 365.0, False),
-    (r"天|日|calendardays?|days?", 1.0, False),
+    (r"個?日曆天|個?日曆日|個?自然日|天|日|calendardays?|days?", 1.0, False),
 ]
 _UNIT_RE = "|".join(f"(?P<u{i}>{u})" for i, (u, _, _) in enumerate(_UNITS))
 # digits are ASCII after normalisation; [0-9] (not \d) lets the scan skip to them
@@ -390,7 +392,7 @@ UNLAWFUL = [
 ]
 _OPENED_RE = re.compile(_OPENED)
 _FAKE_CUSTOM = next(c for c in UNLAWFUL if c.key == "fake_custom")
-_CONDITION_USED = re.compile(r"拆封|開封|拆開|拆了|拆過|拆掉|打開|開過|已使用|使用過|經使用|使用後|使用痕跡|用過|穿過|洗過|試穿|試用|非全新|不再全新|下水|洗滌|剪標|剪掉|剪牌|吊牌|標籤|包裝(?:已)?(?:拆|破|毀|損)|外包裝.{0,4}(?:拆|破|損)|開箱|組裝|開機|啟用|安裝|註冊|激活")
+_CONDITION_USED = re.compile(r"拆封|開封|拆開|拆了|拆過|拆掉|打開|開過|已使用|使用過|經使用|使用後|使用痕跡|用過|配戴|戴過|穿過|洗過|試穿|試用|非全新|不再全新|下水|洗滌|剪標|剪掉|剪牌|吊牌|標籤|包裝(?:已)?(?:拆|破|毀|損)|外包裝.{0,4}(?:拆|破|損)|開箱|組裝|開機|啟用|安裝|註冊|激活")
 _CONDITION_DAMAGE = re.compile(r"毀損|損壞|損毀|污損|汙損|刮傷|人為|故意|不當使用|可歸責於(?:消費者|您|買家|會員)|缺件|短少|遺失")
 
 
@@ -467,7 +469,7 @@ def classify_exclusion(subject: str) -> Placement:
         noun = _opened_goods(subject)
         if noun:
             # 「已拆封之濾芯」: goods named, but in no list: is it a personal-hygiene good?
-            return Placement("review", (f"已拆封之{noun}",), "商品類別是否屬準則第2條所列例外，須個案判斷")
+            return Placement("review", (f"已拆封或使用之{noun}",), "商品類別是否屬準則第2條所列例外，須個案判斷")
         return Placement("unlawful", ("已拆封、使用或非全新之一般商品",), "拆封檢查不影響解除權（施行細則第17條）")
     if _CONDITION_DAMAGE.search(subject):
         return Placement("review", ("商品毀損或缺件",), "商品毀損是否可歸責於消費者，須個案判斷")
@@ -489,6 +491,11 @@ _NOT_GOODS = re.compile(
     r"[^\u4e00-\u9fff]")
 
 
+def names_goods(text: str) -> bool:
+    """Does this text name goods of its own (not only the words every exclusion uses)?"""
+    return _named_goods(text)
+
+
 def _named_goods(subject: str) -> bool:
     """Does the exclusion name goods (four or more characters that are none of the words
     every exclusion uses)?"""
@@ -499,7 +506,7 @@ def _named_goods(subject: str) -> bool:
 _REFUSAL_TAIL = re.compile(r"(?:恕不|概不|不提供|不適用|不享有|無法|不接受|不受理|謝絕|婉拒|拒絕|不得|不能|不可|不予|排除|一律不|不退)[^。;:\n]*")
 
 
-_OPENED_NOUN = re.compile(r"(?:已|經)?(?:拆封|開封)(?:之|的|後之|後的|過之|過的)(?P<after>[\u4e00-\u9fff]{2,8})"
+_OPENED_NOUN = re.compile(r"(?:已|經)?(?:拆封|開封|配戴過?|戴過|穿戴過|使用過)(?:之|的|後之|後的|過之|過的)(?P<after>[\u4e00-\u9fff]{2,8})"
                           r"|(?P<before>[\u4e00-\u9fff]{2,10}?)(?:一經|經|若|如|如已|若已|已|於)?(?:拆封|開封)")
 _GENERIC_GOODS = re.compile(r"商品|產品|貨品|物品|東西|貨物|所有|全部|任何|一切|本店|本站|本公司|本賣場|訂單|包裝|外盒|外箱|盒子|封膜|膠膜|"
                             r"吊牌|標籤|凡|若|如|已|經|一經|之|的|後|即|者|在|於|您|消費者|會員|購買|收到|商品|時|不|恕|一旦|如果|倘")
