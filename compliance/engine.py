@@ -537,7 +537,8 @@ def check_withdrawal_restrictions(rule: Rule, ctx: Context) -> Result:
             # each listed item on its own (with the intro that states the condition): a lawful
             # item must not cover an unlawful one (「刻字商品」 beside 「已配戴過之耳環」)
             intro = f"{h.clause.heading} {h.clause.text}"
-            per = [(x, classify_exclusion(f"{intro} {x.text}")) for x in items]
+            # (an item that states an exclusion itself is judged as its own hit)
+            per = [(x, classify_exclusion(f"{intro} {x.text}")) for x in items if not exclusion.match.search(x.text)]
             placed = [(x, q) for x, q in per if q.reason != _BLANKET
                       and (q.reason != _UNLISTED or names_goods(x.text))]
             if placed:
