@@ -149,3 +149,39 @@ def normalize(text: str) -> Normalized:
 def normalize_plain(text: str) -> str:
     """Normalised text without an offset map (for patterns, examples, labels)."""
     return text.translate(_table())
+
+
+
+# --- the trader's own names ------------------------------------------------------
+#
+# Shops write of themselves by name as often as 本公司 (「小鹿有權取消訂單」). Rules speak
+# of the trader through {TRADER}; the engine adds the names a document declares for
+# itself (its title line, 「（以下稱X）」, the registered company name and the brand stem)
+# to that vocabulary for that document: Context matches patterns against a view of the text
+# where those names read as {TRADER} words of the same length.
+
+_ALIAS_DECL = re.compile(r"(?:以下簡稱為?|以下稱為?|下稱)[:為]?([\u4e00-\u9fffa-z0-9&]{2,12}?)(?=[),,。;:]|$)")
+_COMPANY = re.compile(r"(?:(?<![\u4e00-\u9fff])|(?<=由|為|是))((?:(?![由為是的之及與和在])[\u4e00-\u9fff]){2,8}?)(?:國際)?(?:股份有限公司|有限公司|企業社|實業社|商行)")
+_TITLE = re.compile(r"\A\W*([\u4e00-\u9fffa-z0-9]{2,10}?)(?:網路)?(?:購物須知|購物說明|購物條款|購物規範|服務條款|會員條款|使用條款|交易條款|購買須知|退換貨(?:須知|說明|政策)|常見問題|購物指南)")
+_STEM = re.compile(r"(?:雜貨舖|雜貨店|雜貨鋪|雜貨|選物店|選物|選品|商店|小舖|小鋪|本舖|生活館|購物網|商城|工作室|工坊)$")
+# generic words that must never be read as the trader (a stem like 數位 would turn
+# 「數位內容」 into the trader)
+_NOT_SELF = re.compile(
+    r"^(?:本|我|敝)|會員|消費者|顧客|客戶|用戶|使用者|買家|賣家|賣方|店家|業者|商家|網站|網路|線上|購物|平臺|官方|官網"
+    r"|個人資料|隱私|退換|退貨|服務|條款|契約|須知|政策|規範|說明|臺灣|中華|[及與和之的]$"
+    r"|^(?:數位|生活|科技|國際|電子|商務|文化|事業|貿易|服飾|家具|家電|影像|生技|企業|實業|創意|百貨|寵物|香氛|植栽|廚具|文具|書房|手作|烘焙|美妝|保養|食品|生鮮|蔬果|茶業|咖啡|圖書|書店|3c)$")
+
+
+def self_names(text: str) -> list[str]:
+    """Names a document uses for its own trader (normalised text), longest first."""
+    found: set[str] = set()
+    for rx in (_ALIAS_DECL, _COMPANY, _TITLE):
+        for m in rx.finditer(text if rx is _COMPANY else text[:20000]):
+            name = m.group(1)
+            if rx is _COMPANY:
+                found.add(m.group(0).lstrip(" \t:,(、|｜/"))  # the full registered name
+            found.add(name)
+            stem = _STEM.sub("", name)
+            if len(stem) >= 2:
+                found.add(stem)
+    return sorted((n for n in found if len(n) >= 2 and not _NOT_SELF.search(n)), key=len, reverse=True)

@@ -8,7 +8,7 @@ import pytest
 from compliance.engine import check_documents, evaluate
 from compliance.match import negated
 from compliance.models import Document, Status
-from compliance.normalize import normalize
+from compliance.normalize import normalize, self_names
 from compliance.rules import load_pack
 from compliance.segment import clauses
 
@@ -112,3 +112,23 @@ def test_an_faq_question_is_the_topic_of_its_answer():
 ], ids=["trader-keeps-power", "consumer-keeps-right", "direct-negator"])
 def test_negation_scope(clause, hit_word, protective):
     assert bool(negated(clause, clause.index(hit_word))) is protective
+
+
+@pytest.mark.parametrize("text,names,not_names", [
+    ("小鹿雜貨舖 購物須知\n退貨請洽客服。", {"小鹿雜貨舖", "小鹿"}, set()),
+    ("本網站由青田選物有限公司（以下稱青田）經營。", {"青田選物有限公司", "青田選物", "青田"}, set()),
+    ("數位工坊股份有限公司\n數位內容一經下載不得退貨。", {"數位工坊"}, {"數位"}),
+    ("會員服務條款\n本條款適用於所有會員（以下稱會員）。", set(), {"會員"}),
+], ids=["title-and-stem", "declared-alias", "generic-stem-refused", "consumer-word-refused"])
+def test_the_traders_own_names(text, names, not_names):
+    found = set(self_names(normalize(text).text))
+    assert names <= found
+    assert not (not_names & found)
+
+
+def test_a_trader_named_by_its_brand_is_the_trader_and_evidence_stays_original():
+    text = "小鹿雜貨舖 購物須知\n★ 小鹿雜貨舖有權視情況取消任何訂單，不負任何賠償責任。"
+    result = evaluate([Document("bad.txt", text)], PACK, only=["P04"], assume_terms=True)[0]
+    assert result.status is Status.FAIL
+    ev = result.evidence[0]
+    assert ev.text == text[ev.start:ev.end] and "小鹿雜貨舖有權" in ev.text
