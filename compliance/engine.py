@@ -94,12 +94,12 @@ class Context:
         view = views.get(id(p))
         if view is None:
             view = (p.norm.text, p.clauses)
-            if self.trader_names:
-                rx = _names_regex(self.trader_names)
-                text = rx.sub(_as_trader, p.norm.text)
-                if text != p.norm.text:
-                    view = (text, [replace(c, text=text[c.start:c.end], heading=rx.sub(_as_trader, c.heading),
-                                           topic=rx.sub(_as_trader, c.topic)) for c in p.clauses])
+            names = self.trader_names
+            if names and any(n in p.norm.text for n in names):
+                text = _as_trader(p.norm.text, names)
+                view = (text, [c if not any(n in c.text or n in c.heading or n in c.topic for n in names)
+                               else replace(c, text=text[c.start:c.end], heading=_as_trader(c.heading, names),
+                                            topic=_as_trader(c.topic, names)) for c in p.clauses])
             views[id(p)] = view
         return view
 
@@ -174,9 +174,8 @@ class Context:
 _TRADER_WORDS = {2: "本店", 3: "本公司", 4: "本工作室", 5: "企業經營者"}
 
 
-def _as_trader(m: re.Match) -> str:
-    """A {TRADER} word (or words) exactly as long as the name it stands for."""
-    n = len(m.group())
+def _trader_word(n: int) -> str:
+    """A {TRADER} word (or words) exactly n characters long."""
     if n in _TRADER_WORDS:
         return _TRADER_WORDS[n]
     threes, rest = divmod(n, 3)
@@ -185,16 +184,12 @@ def _as_trader(m: re.Match) -> str:
     return "本公司" * threes + (_TRADER_WORDS[rest] if rest else "")
 
 
-_NAMES_RX: dict[tuple[str, ...], re.Pattern] = {}
-
-
-def _names_regex(names: tuple[str, ...]) -> re.Pattern:
-    rx = _NAMES_RX.get(names)
-    if rx is None:
-        if len(_NAMES_RX) > 256:
-            _NAMES_RX.clear()
-        rx = _NAMES_RX[names] = re.compile("|".join(re.escape(n) for n in names))
-    return rx
+def _as_trader(text: str, names: tuple[str, ...]) -> str:
+    """The text with each name (longest first) written as a {TRADER} word of its length."""
+    for n in names:
+        if n in text:
+            text = text.replace(n, _trader_word(len(n)))
+    return text
 
 
 _PROVISO = re.compile(r"(?:但|惟|然|不過|除此之外|另|逾期|逾時|否則|如未|若未|未於)")
@@ -210,6 +205,8 @@ _TERMS_SIGNALS = [
     re.compile(r"商品|產品|服務"),
 ]
 _NEWS = re.compile(r"記者|報導|報導指出|表示|指出|據了解|呼籲|民眾|網友|消基會|消保官|提醒|業者|投訴|申訴案")
+_BLOG = re.compile(r"開箱|心得|分享|留言|追蹤|業配|推薦|延伸閱讀|網友|部落格|文章|食譜|料理|步驟|材料|好吃|大推|實測|(?<![本])我(?![們司])")
+_CONTRACT = re.compile(r"本條款|本契約|本須知|本規範|本政策|本規定|本說明|應於|不得|恕不|概不|得於|須於|規定|條款|消費者保護法|解除契約|退換貨|退款|運費|付款|訂單")
 _SELF = re.compile(r"本(?:公司|網站|站|店|商店|賣場|平臺|商城|品牌)|我們|敝(?:公司|店)|本條款|本契約|本服務")
 
 
@@ -221,7 +218,12 @@ def looks_like_terms(text: str) -> bool:
     if score < 5:
         return False
     news, own = len(_NEWS.findall(text)), len(_SELF.findall(text))
-    return not (news >= 6 and news > 2 * own)
+    if news >= 6 and news > 2 * own:
+        return False
+    # a blog post, review or recipe that mentions a shop's rules in passing: a first-person
+    # writer's words outnumber the words of a contract
+    blog, contract = len(_BLOG.findall(text)), len(_CONTRACT.findall(text))
+    return not (blog >= 6 and blog > 2 * contract)
 
 
 # --- results -------------------------------------------------------------------
@@ -354,6 +356,8 @@ def _period_candidates(rule: Rule, ctx: Context):
                 continue
             if skip.search(head + c.text[d.start:d.end] + tail[: m_after.end() if m_after else 8]):
                 continue
+            if _DENIED_BEFORE.search(head) or (m_after and _DENIED_AFTER.match(tail, m_after.end())):
+                continue  # 「本店沒有七天鑑賞期」, 「七天鑑賞期恕不提供」: the right is denied, not given
             # negated mention ("不是七日內…" is rare); a duration under 不適用 is an exclusion
             # the event it is counted from: named before it (收到商品後七日內) or in a
             # 「自…起算」 / "of delivery" construction right after it
@@ -383,6 +387,8 @@ def _clauses_with_durations(ctx: Context):
     return cached
 
 
+_DENIED_BEFORE = re.compile(r"(?:沒有|並無|未提供|不提供|不享有|無法享有|不給)(?:提供|享有)?(?:所謂的?)?$")
+_DENIED_AFTER = re.compile(r"(?:期|期間|服務|權)?[^,;。]{0,3}?(?:恕不|概不|不|無法|並不|一律不)(?:提供|適用|享有|接受|受理)")
 _TRADER_STEP = re.compile(r"(?:" + MACROS["TRADER"] + r"|客服|專人|物流|宅配|快遞)(?:人員)?(?:會|將|應|即|均|都|約|也)?(?:於|在)?(?:約|大約|大概)?$")
 
 

@@ -53,6 +53,8 @@ PASS = [
     ("named-as-period", "鑑賞期為收到商品後的7天。"),
     ("shipping-time-beside", "訂單將於付款後3日內出貨，退貨請參考退換貨說明。\n收到商品後七日內可退貨。"),
     ("dispatch-working-days", "本公司於接獲訂單後2個工作天內出貨，如需退換貨請洽客服。\n收到商品後七日內可退貨。"),
+    ("exception-after-comma", "收到商品七天內可退貨，特價品不適用。"),
+    ("no-reason-needed-casual", "收到商品七天內沒有理由也可以退。"),
     ("delivered-jp-style", "商品配達後七日內可辦理退貨。"),
     ("defect-window-beside", "收到商品後七日內可退貨。如有商品問題請於收到後24小時內聯絡客服辦理退換貨。"),
 ]
@@ -77,6 +79,9 @@ FAIL = [
     ("english-order", "You may return items within 7 days of your order date."),
     ("from-deal", "成交後7天內可退貨。"),
     ("from-dispatch-day", "自寄件日起7天內可退貨。"),
+    ("denied-after", "七天鑑賞期恕不提供。"),
+    ("denied-not-apply", "本店商品七日鑑賞期不適用。"),
+    ("denied-casual", "本店沒有七天鑑賞期喔"),
     ("counted-from-order-complete", "7天鑑賞期從訂單完成日開始算。"),
 ]
 
