@@ -35,6 +35,7 @@ class StorePipeline:
     def __init__(self, crawler):
         self.crawler = crawler
         self.pool: ProcessPoolExecutor | None = None
+        self.pool_worked = False  # a worker has returned a result
         self.tail: dict[str, asyncio.Future] = {}  # per site: the last write under way
 
     @classmethod
@@ -42,6 +43,9 @@ class StorePipeline:
         return cls(crawler)
 
     def open_spider(self):
+        self._start_pool()
+
+    def _start_pool(self):
         s = self.crawler.settings
         n = worker_count(s.get("COMPLIANCE_WORKERS"))
         if n:
@@ -57,17 +61,6 @@ class StorePipeline:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
-
-    async def _call(self, fn, *args):
-        """``fn(*args)`` in a worker, or here when there is no pool (or it broke); ``fn`` must not
-        need the worker's rule pack."""
-        if self.pool is not None:
-            try:
-                return await asyncio.wrap_future(self.pool.submit(fn, *args))
-            except BrokenProcessPool:
-                logger.warning("the worker processes died; processing pages in the crawl process")
-                self.pool = None
-        return fn(*args)
 
     async def process_item(self, item):
         if isinstance(item, PageItem):
@@ -96,8 +89,33 @@ class StorePipeline:
                 del self.tail[site_key]
 
     async def _page(self, item: PageItem):
-        page, error = await self._call(workers.extract_page, item.body, item.content_type, item.final_url)
-        return item, page, error
+        args = (item.body, item.content_type, item.final_url)
+        for attempt in (1, 2):
+            pool = self.pool
+            if pool is None:
+                return (item, *workers.extract_page(*args))
+            try:
+                page, error = await asyncio.wrap_future(pool.submit(workers.extract_page, *args))
+                self.pool_worked = True
+                return item, page, error
+            except BrokenProcessPool:
+                self._replace_broken(pool)
+        # the page broke a worker twice: a parser crashed on this hostile body; record it as
+        # unreadable rather than try it in the crawl process
+        return item, None, ("decode_error", "text extraction stopped: it made the worker process die")
+
+    def _replace_broken(self, pool) -> None:
+        """A worker died (killed, out of memory, or a parser crashed). Pages under way are tried
+        again in new workers; if the workers never worked at all, pages are processed here."""
+        if self.pool is not pool:
+            return  # another page's failure replaced it already
+        pool.shutdown(wait=False)  # its futures have all failed already
+        if self.pool_worked:
+            logger.warning("a worker process died; starting new ones")
+            self._start_pool()
+        else:
+            logger.warning("the worker processes could not start; processing pages in the crawl process")
+            self.pool = None
 
     def _write_page(self, item: PageItem, page, error) -> None:
         fields = dict(final_url=item.final_url, http_status=item.http_status, fetched_at=item.fetched_at,
@@ -129,12 +147,13 @@ class StorePipeline:
 
         name = spider.sites[item.site_key].site.name
         docs = store.documents_for_site(item.scan_id, item.site_key)
-        if docs and self.pool is not None:
+        pool = self.pool
+        if docs and pool is not None:
             try:
-                report = await asyncio.wrap_future(self.pool.submit(workers.judge, docs, name))
+                report = await asyncio.wrap_future(pool.submit(workers.judge, docs, name))
             except BrokenProcessPool:
-                logger.warning("the worker processes died; judging sites in the crawl process")
-                self.pool = None
+                logger.warning("a worker process died; judging %s in the crawl process", item.site_key)
+                self._replace_broken(pool)
             else:
                 if not store.analyses(item.scan_id, item.site_key):
                     store.add_analysis(item.scan_id, item.site_key, report)

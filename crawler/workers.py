@@ -42,11 +42,14 @@ def ready() -> bool:
 
 
 def extract_page(body: bytes, content_type: str | None, url: str):
-    """(Extracted, None) or (None, (error_class, message)) for one fetched page."""
+    """(Extracted, None) or (None, (error_class, message)) for one fetched page. Scraped bytes are
+    hostile: a page that makes the extractor itself fail is recorded as unreadable, not dropped."""
     try:
         return extract(body, content_type, url), None
     except ExtractError as e:
         return None, (e.error_class, str(e))
+    except Exception as e:  # noqa: BLE001 (a parser's bug on a hostile body)
+        return None, ("decode_error", f"text extraction failed: {type(e).__name__}: {e}"[:500])
 
 
 def judge(documents: list, name: str):

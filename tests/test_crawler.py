@@ -519,6 +519,48 @@ def test_worker_processes_change_nothing_in_the_log(serve, tmp_path):
     assert len(here["analyses"]) == 2 and len(here["results"]) == 2 * 28
 
 
+def _workers_of(pid: int) -> list[int]:
+    """The pool's worker processes among ``pid``'s children (not its resource tracker)."""
+    out = []
+    for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+        cmdline = Path(f"/proc/{child}/cmdline").read_bytes().replace(b"\0", b" ")
+        if b"spawn_main" in cmdline:
+            out.append(int(child))
+    return out
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs /proc to find the workers")
+def test_a_worker_killed_midway_changes_nothing(serve, tmp_path):
+    shop, gate = gated_shop(serve)
+    targets = write_targets(tmp_path, shop.url)
+    judged = {**SHOP_SETTINGS, **GATED, "COMPLIANCE_JUDGE": True, "COMPLIANCE_RULES": frozen_pack(tmp_path),
+              "COMPLIANCE_WORKERS": 1}
+    whole, parts = tmp_path / "whole.db", tmp_path / "parts.db"
+    crawl(f"targets={targets}", f"db={whole}", **judged)
+    gate.close()
+    proc = subprocess.Popen(crawl_cmd(f"targets={targets}", f"db={parts}", **judged), cwd=REPO,
+                            env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        assert gate.reached.wait(120)
+        deadline = time.monotonic() + 60
+        while _stored_count(parts) < 3 and time.monotonic() < deadline:  # the workers have worked
+            time.sleep(0.05)
+        victims = _workers_of(proc.pid)
+        assert victims
+        for pid in victims:
+            os.kill(pid, signal.SIGKILL)
+        gate.open()
+        out, err = proc.communicate(timeout=120)
+    finally:
+        gate.open()
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err[-3000:]
+    assert "a worker process died; starting new ones" in err
+    assert _log_rows(parts) == _log_rows(whole)
+
+
 def test_resume_refuses_a_different_robots_choice(tmp_path, serve):
     shop = serve({"/": html(page("<p>首頁</p>"))})
     db = tmp_path / "log.db"
