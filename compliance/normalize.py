@@ -172,16 +172,30 @@ _NOT_SELF = re.compile(
     r"|^(?:數位|生活|科技|國際|電子|商務|文化|事業|貿易|服飾|家具|家電|影像|生技|企業|實業|創意|百貨|寵物|香氛|植栽|廚具|文具|書房|手作|烘焙|美妝|保養|食品|生鮮|蔬果|茶業|咖啡|圖書|書店|3c)$")
 
 
+_COMPANY_SUFFIX = re.compile(r"有限公司|企業社|實業社|商行")
+
+
 def self_names(text: str) -> list[str]:
     """Names a document uses for its own trader (normalised text), longest first."""
     found: set[str] = set()
-    for rx in (_ALIAS_DECL, _COMPANY, _TITLE):
-        for m in rx.finditer(text if rx is _COMPANY else text[:20000]):
-            name = m.group(1)
-            if rx is _COMPANY:
-                found.add(m.group(0).lstrip(" \t:,(、|｜/"))  # the full registered name
-            found.add(name)
-            stem = _STEM.sub("", name)
-            if len(stem) >= 2:
-                found.add(stem)
+
+    def add(name: str, full: str = "") -> None:
+        if full:
+            found.add(full)  # the full registered name
+        found.add(name)
+        stem = _STEM.sub("", name)
+        if len(stem) >= 2:
+            found.add(stem)
+
+    for rx in (_ALIAS_DECL, _TITLE):
+        for m in rx.finditer(text[:20000]):
+            add(m.group(1))
+    # company names: find the suffix (a literal, fast), then read the name before it
+    for m in _COMPANY_SUFFIX.finditer(text):
+        window = text[max(0, m.start() - 14):m.end()]
+        c = None
+        for c in _COMPANY.finditer(window):
+            pass
+        if c is not None and c.end() == len(window):
+            add(c.group(1), c.group(0).lstrip(" \t:,(、|｜/"))
     return sorted((n for n in found if len(n) >= 2 and not _NOT_SELF.search(n)), key=len, reverse=True)

@@ -43,6 +43,13 @@ ABOUT_US = """關於我們
 電話：04-2258-1234　Email：hello@mujian.example
 """
 
+REVIEW_BLOG = """【開箱】手沖咖啡壺用了兩週的心得
+這篇不是業配，是我自己花錢買的，跟大家分享心得。我是在一家網路商城買的，收到後發現壺蓋有刮痕，客服很快寄了新的過來。
+我順便看了他們的退貨規定，收到商品後七天內可以退，退貨運費是店家出，我覺得很有誠意。
+優點是出水很穩，我每天早上都用它沖一杯。缺點是壺身有點重，我手小拿久會痠。
+延伸閱讀：磨豆機怎麼挑？我實測三台給你看。喜歡的話記得追蹤，也歡迎留言分享你的經驗！
+本站文章未經同意請勿轉載。"""
+
 FAQ = """常見問題
 Q：下單後多久會出貨？
 A：付款完成後三個工作天內出貨，我們以黑貓宅急便寄送，也可以選擇7-11取貨。
@@ -63,7 +70,7 @@ A：請來信 help@shop.example 或撥打 02-2345-6789，客服時間週一到�
 """
 
 
-@pytest.mark.parametrize("text", [NEWS, RECIPE, ABOUT_US], ids=["news-article", "recipe-blog", "about-us"])
+@pytest.mark.parametrize("text", [NEWS, RECIPE, ABOUT_US, REVIEW_BLOG], ids=["news-article", "recipe-blog", "about-us", "review-blog"])
 def test_a_text_that_is_not_terms_gets_no_false_fails(text):
     results = evaluate([Document("page.txt", text)], PACK)
     assert len(results) == len(PACK.rules)
