@@ -114,6 +114,8 @@ FAIL = [
     ("deposit-kept", "預購商品需先付訂金30%，訂金恕不退還。", "訂金"),
     ("right-then-goods-excepted", "收到商品七天內可退貨，特價品不適用。", "特價品"),
     ("period-then-goods-except", "本店提供七天鑑賞期，特價商品、福袋除外。", "福袋"),
+    ("reason-by-dm", "退貨前請先私訊小編說明原因，小編確認後才能寄回唷", "說明原因"),
+    ("packing-material-fee", "退貨時，酌收包材費50元。", "包材費"),
     ("cancel-then-refuse-return", "出貨後恕不取消訂單，亦不接受退貨。", "不接受退貨"),
     ("invoice-missing-no-refund", "退回商品未附發票者，恕無法退款。", "發票"),
     ("choose-wood-colour", "「客製化家具」（包括您自行選擇木種、顏色或尺寸之商品）恕不適用七天退貨。", "木種"),
@@ -198,6 +200,7 @@ PASS = [
     ("free-return-remote-areas", "七日內退貨免運費，偏遠地區不適用。"),
     ("return-service-islands", "提供退換貨服務，離島地區除外。"),
     ("late-not-applicable", "退貨請於七日內申請，逾期不適用。"),
+    ("confirm-receipt-refund", "退回商品經本公司確認收到後，始辦理退款。"),
     ("payer-after-comma", "退貨運費，由本公司負擔。"),
     ("payer-later-segment", "退貨時，本公司將派員取件，運費由本公司負擔。"),
     ("exchange-paid-return-free", "換貨是我們另外提供的服務：換貨來回運費120元由顧客負擔；但如果改成直接退貨，就完全不用負擔運費。"),
@@ -398,3 +401,18 @@ def test_withdrawal_rules_on_whole_pages(text, expected):
     for r in results:
         for ev in r.evidence:
             assert doc.text[ev.start:ev.end] == ev.text
+
+
+def test_casual_violating_page_every_family():
+    page = ("❤ 退換貨須知 ❤\n・本店提供 7 天鑑賞期（從下單日開始算喔）\n"
+            "・鑑賞期不是試用期！商品要保持全新、吊牌不能拆，拆了就不能退\n"
+            "・福袋、特價品、出清品一律不退不換\n・客製化商品（自選顏色、尺寸）恕不退換\n"
+            "・退貨運費要請買家自己負擔，我們也會酌收 50 元包材費\n"
+            "・退貨前請先私訊小編說明原因，小編確認後才能寄回唷\n"
+            "・退款會在收到退貨後 20 個工作天內以購物金退還")
+    results = {r.rule_id: r for r in evaluate([Document("ig.txt", page)], PACK, assume_terms=True,
+                                              only=["M10", "P05", "S01", "A01"])}
+    assert all(r.status is Status.FAIL for r in results.values())
+    flagged = " ".join(e.text for e in results["P05"].evidence)
+    for fragment in ("保持全新", "福袋", "自選顏色", "運費", "說明原因"):
+        assert fragment in flagged, fragment
