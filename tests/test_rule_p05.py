@@ -200,6 +200,7 @@ PASS = [
     ("free-return-remote-areas", "七日內退貨免運費，偏遠地區不適用。"),
     ("return-service-islands", "提供退換貨服務，離島地區除外。"),
     ("late-not-applicable", "退貨請於七日內申請，逾期不適用。"),
+    ("confirm-then-pickup", "退貨申請送出後，客服確認後才會安排物流取件。"),
     ("confirm-receipt-refund", "退回商品經本公司確認收到後，始辦理退款。"),
     ("payer-after-comma", "退貨運費，由本公司負擔。"),
     ("payer-later-segment", "退貨時，本公司將派員取件，運費由本公司負擔。"),
