@@ -90,7 +90,7 @@ class StorePipeline:
 
     async def _page(self, item: PageItem):
         args = (item.body, item.content_type, item.final_url)
-        for attempt in (1, 2):
+        for _attempt in (1, 2):
             pool = self.pool
             if pool is None:
                 return (item, *workers.extract_page(*args))
