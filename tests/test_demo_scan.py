@@ -162,6 +162,20 @@ def test_broken_shop_is_all_error_never_pass(demo_scan):
     assert not [r for r in demo_scan.pages("broken-500").values() if r["text"]]
 
 
+@pytest.mark.parametrize("key", [k for k in SHOPS if k != "broken-500"])
+def test_evidence_points_into_the_pages_of_the_site(demo_scan, key):
+    """Every quoted piece of evidence is the text at its offsets in a page of this site, as logged."""
+    texts = {r["final_url"]: r["text"] for r in demo_scan.pages(key).values() if r["text"]}
+    quoted = 0
+    for result in demo_scan.results[demo_scan.site_key(key)]:
+        for ev in result["evidence"]:
+            assert ev["location"] in texts, (result["rule_id"], ev["location"])
+            if ev["end"] > ev["start"]:
+                assert texts[ev["location"]][ev["start"]:ev["end"]] == ev["text"], (result["rule_id"], ev)
+                quoted += 1
+    assert quoted  # every demo shop has something quoted (a pass quotes what it found, too)
+
+
 @pytest.mark.parametrize("key,rule", [(k, r) for k, s in SHOPS.items() for r in s["expected"]])
 def test_rule_status(demo_scan, key, rule):
     results = {r["rule_id"]: r for r in demo_scan.results[demo_scan.site_key(key)]}
