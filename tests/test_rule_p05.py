@@ -379,6 +379,10 @@ def test_p05_who_pays_return_shipping(cost, payer, flagged):
 
 # Whole pages in other registers: (M10, P05, S01, A01) as a reviewer would judge them.
 PAGES = [
+    ("english-final-sale", 'Returns & Refunds\n- You may cancel your order and return any item within 7 days after you receive it. No reason needed.\n- Return shipping is on us.\n- Sale items are final sale and cannot be returned.\n- Refunds are processed within 14 business days.\n- Opened underwear cannot be returned for hygiene reasons.\n',
+     ('pass', 'fail', 'fail', 'pass')),
+    ("english-all-wrong", 'Return Policy\nItems can be returned within 3 days of delivery.\nCustomers are responsible for return shipping costs.\nA 15% restocking fee applies to all returns.\nRefunds are issued as store credit only.\n',
+     ('fail', 'fail', 'fail', 'pass')),
     ('bilingual-generous', 'Return Policy 退換貨政策\nYou have 7 days after delivery to return any item for a full refund, no questions asked. 收到商品後7天內可無條件退貨。\nReturn shipping is free — we will arrange pickup. 退貨運費由我們負擔。\nRefunds are issued to your original payment method within 10 business days of receiving your return. 退款將於收到退貨後10個工作天內退回原付款方式。\nOpened cosmetics can still be returned. 已開封的保養品也可以退貨。\n',
      ('pass', 'pass', 'pass', 'pass')),
     ('simplified-slips', '退货说明：收到商品后7天内可申请退货，无需说明理由。退货运费由买家承担。退款将在收到退货后30个工作日内原路退回。\n',
