@@ -252,7 +252,7 @@ _UNIT_RE = "|".join(f"(?P<u{i}>{u})" for i, (u, _, _) in enumerate(_UNITS))
 _DURATION = with_first_chars(re.compile(
     r"(?P<n1>[0-9]+(?:\.[0-9]+)?|[零〇一二兩三四五六七八九十百]+|半)"
     r"(?:\s*(?:~|-|至|到)\s*(?P<n2>[0-9]+(?:\.[0-9]+)?|[零〇一二兩三四五六七八九十百]+))?"
-    r"(?P<unit>" + _UNIT_RE + r")"
+    r"(?:-(?=[a-z]))?(?P<unit>" + _UNIT_RE + r")"  # "7-day"
 ))
 DURATION_RE = _DURATION  # a number with a unit of time, before the date filters of durations()
 # a date like 6月1日 or 2024年 is not a duration
