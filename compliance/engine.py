@@ -346,13 +346,20 @@ def _period_candidates(rule: Rule, ctx: Context):
     before = compile_regex(rule.params["named_before"])
     skip = compile_regex(rule.params["not_withdrawal"])
     for p, c in _clauses_with_durations(ctx):
-        if c.is_question or not context.search(c.text):
+        if c.is_question:
+            continue
+        # an FAQ answer (「A：收到後7天喔」) is read with its question (「Q：鑑賞期幾天？」)
+        question = c.topic if c.topic and _QUESTION_END.search(c.topic) and context.search(c.topic) else ""
+        if not (context.search(c.text) or question):
             continue
         for d in durations(c.text):
             tail = c.text[d.end:d.end + 28]
             head = c.text[max(0, d.start - 14):d.start]
             m_after = after.match(tail)
-            if not (m_after or before.search(c.text[max(0, d.start - 24):d.start])):
+            if not (m_after or before.search(c.text[max(0, d.start - 24):d.start])
+                    or (question and before.search(question.rstrip("?嗎"))
+                        and not context.search(c.text[:d.start]))
+                    or (question and _ANSWER_PERMITS.match(tail))):
                 continue
             if skip.search(head + c.text[d.start:d.end] + tail[: m_after.end() if m_after else 8]):
                 continue
@@ -387,6 +394,8 @@ def _clauses_with_durations(ctx: Context):
     return cached
 
 
+_ANSWER_PERMITS = re.compile(r"(?:內|之內|以內)?[^,;。]{0,4}?(?:都|皆|均)?(?:可以|可|能|ok|沒問題)")
+_QUESTION_END = re.compile(r"[?嗎]$|^(?:q\d*[.:]|問:)")
 _DENIED_BEFORE = re.compile(r"(?:沒有|並無|未提供|不提供|不享有|無法享有|不給)(?:提供|享有)?(?:所謂的?)?$")
 _DENIED_AFTER = re.compile(r"(?:期|期間|服務|權)?[^,;。]{0,3}?(?:恕不|概不|不|無法|並不|一律不)(?:提供|適用|享有|接受|受理)")
 _TRADER_STEP = re.compile(r"(?:" + MACROS["TRADER"] + r"|客服|專人|物流|宅配|快遞)(?:人員)?(?:會|將|應|即|均|都|約|也)?(?:於|在)?(?:約|大約|大概)?$")
