@@ -438,10 +438,16 @@ def check_refund(rule: Rule, ctx: Context) -> Result:
     for p, c in _clauses_with_durations(ctx):
         if c.is_question:
             continue
-        if not refund_rx.search(c.text):
+        # an FAQ answer (「A：約一個月喔」) to a refund question (「Q：退款多久會收到？」)
+        answers_refund = bool(c.topic and _QUESTION_END.search(c.topic) and refund_rx.search(c.topic)
+                              and not refund_rx.search(c.text))
+        if not (answers_refund or refund_rx.search(c.text)):
             continue
         for d in durations(c.text):
-            if not _refund_duration(c.text, d, refund_rx, other_rx):
+            if answers_refund:
+                if other_rx.search(c.text[max(0, d.start - 10):d.end + 10]):
+                    continue
+            elif not _refund_duration(c.text, d, refund_rx, other_rx):
                 continue
             if negated(c.text, d.start):
                 continue
