@@ -155,7 +155,10 @@ class Context:
         text = clause.text
         # a proviso in the next sentence (「…為管轄法院。但…不在此限」) belongs to this clause
         context = text + following.text if following is not None and _PROVISO.match(following.text) else text
-        if pattern.with_ and not all(w.search(text) for w in pattern.with_):
+        # what a clause is about may be said by the FAQ question or list intro above it
+        # (「Q：會把我的資料給別人嗎？ A：會，我們會提供給合作廠商。」)
+        about = f"{clause.topic} {text}" if clause.topic else text
+        if pattern.with_ and not all(w.search(about) for w in pattern.with_):
             return False
         if pattern.unless and any(u.search(context) for u in pattern.unless):
             return False
@@ -631,8 +634,13 @@ def _local_find(ctx: Context, pat: Pattern) -> list[Hit]:
     local = tuple(u for u in pat.unless if u not in whole)
     out = []
     stems = _trader_stems(ctx)
-    for h in ctx.find(replace(pat, unless=())):
+    for h in ctx.find(replace(pat, unless=(), with_=())):
         c = h.clause
+        # `with` on the clause, or on the clause with the FAQ question it answers
+        # (「Q：退貨要付運費嗎？ A：要喔，運費請自付」)
+        scope = c.text + (" " + c.topic if c.topic and _QUESTION_END.search(c.topic) else "")
+        if not all(w.search(scope) for w in pat.with_):
+            continue
         if any(u.search(c.text) for u in whole):
             continue  # judged on the clause itself, not on a proviso after it
         for m in pat.match.finditer(c.text):
