@@ -116,12 +116,30 @@ def clauses(text: str) -> list[Clause]:
             seg_start = line_start_pos + m.start()
             # split further at inline numbering markers
             cuts = [0] + [c.end() for c in _INLINE_ITEM.finditer(seg_text)] + [len(seg_text)]
+            if len(seg_text) > _CLAUSE_MAX:
+                cuts = _bounded(seg_text, cuts)
             for a, b in zip(cuts, cuts[1:]):
                 piece = seg_text[a:b]
                 if not piece.strip(",、:。 "):
                     continue
                 out.append(Clause(len(out), seg_start + a, seg_start + b, piece, heading, first and a == 0, topic))
             first = False
+    return out
+
+
+# a "sentence" longer than this (text without any full stop, e.g. a page flattened to one
+# line) is cut at commas, or hard, so that every rule's work per clause stays bounded
+_CLAUSE_MAX = 600
+
+
+def _bounded(text: str, cuts: list[int]) -> list[int]:
+    out = [0]
+    for end in cuts[1:]:
+        while end - out[-1] > _CLAUSE_MAX:
+            start = out[-1]
+            comma = max(text.rfind(",", start + 1, start + _CLAUSE_MAX), text.rfind("、", start + 1, start + _CLAUSE_MAX))
+            out.append(comma + 1 if comma > start + _CLAUSE_MAX // 3 else start + _CLAUSE_MAX)
+        out.append(end)
     return out
 
 

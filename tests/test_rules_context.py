@@ -139,3 +139,10 @@ def test_a_trader_named_by_its_brand_is_the_trader_and_evidence_stays_original()
     assert result.status is Status.FAIL
     ev = result.evidence[0]
     assert ev.text == text[ev.start:ev.end] and "小鹿雜貨舖有權" in ev.text
+
+
+def test_an_unpunctuated_page_is_cut_into_bounded_clauses():
+    text = "退貨退款運費付款訂單商品" * 900  # a page flattened to one line, no full stop
+    cl = clauses(normalize(text).text)
+    assert "".join(c.text for c in cl) == text
+    assert max(len(c.text) for c in cl) <= 600
