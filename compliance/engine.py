@@ -516,12 +516,18 @@ def _refund_duration(text: str, d, refund_rx, other_rx) -> bool:
     if m and not other_rx.search(_REFUND_EVENT.sub("", after[:m.start()])):
         return True
     before = text[max(0, d.start - 26):d.start]
+    # 「款項將於收到退貨後30日內入帳」: the money is named before, its return after
+    m = _MONEY_BACK.match(after)
+    if m and _MONEY.search(before) and not other_rx.search(_REFUND_EVENT.sub("", before)):
+        return True
     last = None
     for last in refund_rx.finditer(before):
         pass
     return bool(last and not other_rx.search(_REFUND_EVENT.sub("", before[last.end():])))
 
 
+_MONEY = re.compile(r"款項|價金|價款|金額|貨款|費用|退款|退費")
+_MONEY_BACK = re.compile(r"(?:內|之內|以內)?[^,;。]{0,6}?(?:入帳|匯入|匯回|匯還|退回|退還|返還|撥還|刷退|原路)")
 _REFUND_EVENT = re.compile(r"(?:收到|收受|取回|接獲|收迄|收訖|確認收到)[^,;。]{0,12}?(?:後|之?(?:次日|翌日|隔日)起(?:算)?|起)")
 _BANK_AFTER = re.compile(r"[^,;。]{0,4}?[(,]?(?:依|視)(?:各)?(?:發卡)?(?:銀行|機構|信用卡公司)")
 _BANK_TIME = re.compile(r"(?:發卡|銀行|信用卡公司|金融機構|支付機構|第三方支付)(?:之|的)?(?:作業|入帳|處理|規定|帳單|結帳)"
