@@ -29,7 +29,7 @@ MACROS = {
     "RETURN": r"(?:退貨|退換貨|退換|退回|退款|退費|解除契約|解約|解除)",
     "MAY": r"(?<![不無非未])(?:得|可|可以|能|有權|保留|隨時|逕行|逕自|自行)",
     # store credit instead of money (消保法 §19-2 III with 民法 §259)
-    "CREDIT": r"(?:購物金|折價券|折抵券|抵用券|優惠券|點數|紅利|禮券|儲值金|回饋金|商品券|電子券|錢包|store ?credit|抵扣金|折抵金|現金券|禮物卡|折扣碼|優惠碼|折扣券|gift ?cards?|vouchers?|coupons?|(?<=[\u4e00-\u9fffa-z])(?<![臺台日美港民外硬紙貨韓泰新澳加特歐])幣)",  # a house coin (選品幣), not a currency
+    "CREDIT": r"(?:購物金(?!額)|折價券|折抵券|抵用券|優惠券|點數|紅利|禮券|儲值金|回饋金|商品券|電子券|錢包|store ?credit|抵扣金|折抵金|現金券|禮物卡|折扣碼|優惠碼|折扣券|gift ?cards?|vouchers?|coupons?|(?<=[\u4e00-\u9fffa-z])(?<![臺台日美港民外硬紙貨韓泰新澳加特歐])幣)",  # a house coin (選品幣), not a currency
     "NEG": r"(?:不得|不可|不能|不會|不應|不予|禁止|無權|絕不|並不|不)",
 }
 
