@@ -19,7 +19,7 @@ from .match import DURATION_RE, MACROS, classify_exclusion, durations, names_goo
 from .models import Document, Evidence, Kind, Report, Result, Severity, Status, Target
 from .normalize import Normalized, normalize, self_names
 from .rules import Pattern, Rule, RulePack, load_pack
-from .segment import Clause, clauses
+from .segment import Clause, clauses, is_question_text
 
 TOOL = {"name": "tw-retail-compliance", "version": __version__,
         "information_uri": "https://github.com/tw-retail-compliance/scanner"}
@@ -155,9 +155,9 @@ class Context:
         text = clause.text
         # a proviso in the next sentence (「…為管轄法院。但…不在此限」) belongs to this clause
         context = text + following.text if following is not None and _PROVISO.match(following.text) else text
-        # what a clause is about may be said by the FAQ question or list intro above it
+        # what an FAQ answer is about may be said only by its question
         # (「Q：會把我的資料給別人嗎？ A：會，我們會提供給合作廠商。」)
-        about = f"{clause.topic} {text}" if clause.topic else text
+        about = f"{clause.topic} {text}" if clause.topic and is_question_text(clause.topic) else text
         if pattern.with_ and not all(w.search(about) for w in pattern.with_):
             return False
         if pattern.unless and any(u.search(context) for u in pattern.unless):

@@ -72,6 +72,11 @@ _QUESTION = re.compile(r"^(?:q\d*[.:]|問\d*[.:]|Q\d*[.:])|[?？]$|嗎[?？]?$")
 _TOPIC_MAX = 80
 
 
+def is_question_text(text: str) -> bool:
+    """Is this line an FAQ question (「Q：…」, 「…嗎？」)?"""
+    return bool(_QUESTION.search(text))
+
+
 def _is_heading(line: str) -> bool:
     s = line.strip()
     if not s or len(s) > _HEADING_MAX:
