@@ -523,9 +523,12 @@ def _refund_duration(text: str, d, refund_rx, other_rx) -> bool:
     last = None
     for last in refund_rx.finditer(before):
         pass
+    if last and _FROM_REFUND.match(before, last.end()):
+        return False  # 「退款後180天內」: counted from the refund, not the time it takes
     return bool(last and not other_rx.search(_REFUND_EVENT.sub("", before[last.end():])))
 
 
+_FROM_REFUND = re.compile(r"(?:金額|款項)?(?:作業)?(?:完成|成功|入帳)?(?:之)?(?:後|日起|當日|之日|起)")
 _MONEY = re.compile(r"款項|價金|價款|金額|貨款|費用|退款|退費")
 _MONEY_BACK = re.compile(r"(?:內|之內|以內)?[^,;。]{0,6}?(?:入帳|匯入|匯回|匯還|退回|退還|返還|撥還|刷退|原路)")
 _REFUND_EVENT = re.compile(r"(?:收到|收受|取回|接獲|收迄|收訖|確認收到)[^,;。]{0,12}?(?:後|之?(?:次日|翌日|隔日)起(?:算)?|起)")
