@@ -119,6 +119,7 @@ FAIL = [
     ("faq-return-postage", "Q：退貨要付運費嗎？\nA：要喔，運費請自付。", "運費請自付"),
     ("used-found-on-inspection", "退貨商品若經本公司檢查有使用過之情形，將不予退款。", "使用過"),
     ("refused-for-size", "下單前請確認尺寸，恕不因尺寸不合退換貨。", "尺寸不合"),
+    ("overseas-direct-then-defect-window", "因屬海外直送商品，恕不適用七天鑑賞期，收到商品後如有瑕疵請於三日內反應。", "海外直送"),
     ("cancel-then-refuse-return", "出貨後恕不取消訂單，亦不接受退貨。", "不接受退貨"),
     ("invoice-missing-no-refund", "退回商品未附發票者，恕無法退款。", "發票"),
     ("choose-wood-colour", "「客製化家具」（包括您自行選擇木種、顏色或尺寸之商品）恕不適用七天退貨。", "木種"),
