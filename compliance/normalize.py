@@ -89,6 +89,7 @@ def _table() -> dict[int, int | None]:
 
 _DELETE_SET = frozenset(_DELETE)
 _DELETE_RX = re.compile("[" + re.escape("".join(sorted(_DELETE_SET))) + "]") if _DELETE_SET else None
+_DELETE_RUN_RX = re.compile("[" + re.escape("".join(sorted(_DELETE_SET))) + "]+")
 
 
 @dataclass(frozen=True)
@@ -140,8 +141,14 @@ def normalize(text: str) -> Normalized:
     if _DELETE_RX is None or _DELETE_RX.search(joined) is None:
         offsets = range(len(joined))  # nothing deleted: the identity map, without a tuple per char
     else:
-        deleted = _DELETE_SET
-        offsets = tuple(i for i, ch in enumerate(joined) if ch not in deleted)
+        # the kept stretches between deleted characters, as ranges (C speed, no per-char loop)
+        kept: list[int] = []
+        last = 0
+        for m in _DELETE_RUN_RX.finditer(joined):
+            kept.extend(range(last, m.start()))
+            last = m.end()
+        kept.extend(range(last, len(joined)))
+        offsets = tuple(kept)
     assert len(offsets) == len(out), "translate table must map one character to at most one"
     return Normalized(text, out, offsets)
 

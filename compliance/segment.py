@@ -24,6 +24,7 @@ _CLAUSE = re.compile(r"[^。!?;\n]+[。!?;]*")
 # (matched from the punctuation itself, so that re can scan for it fast; the cut is after it)
 _INLINE_ITEM = re.compile(r"[,:、](?=(?:\(?[一二三四五六七八九十]{1,3}[)、]|\(?\d{1,2}[).、](?!\d)))")
 _HEADING_MAX = 24
+_ARTICLE = re.compile(r"第[一二三四五六七八九十百零〇\d]+條")
 _ITEM_MARK = re.compile(
     r"^(?:第[一二三四五六七八九十百零〇\d]+[條章節點項]|[一二三四五六七八九十]{1,3}、|\(?[一二三四五六七八九十]{1,3}\)|"
     r"\d{1,2}[.、)](?!\d)|\(\d{1,2}\)|[・•●○■□◆◇★☆▶►*※-]|q\d*[.:]|a\d*[.:]|q:|a:)"
@@ -108,7 +109,7 @@ def clauses(text: str) -> list[Clause]:
         elif _is_heading(line) and not is_item:
             heading = line.strip(":")
             topic = ""
-        elif re.match(r"^第[一二三四五六七八九十百零〇\d]+條", line) and len(line) <= _HEADING_MAX + 8:
+        elif len(line) <= _HEADING_MAX + 8 and _ARTICLE.match(line):
             heading = line
             topic = ""
         elif topic and topic_is_intro and (
@@ -120,7 +121,10 @@ def clauses(text: str) -> list[Clause]:
             seg_text = m.group()
             seg_start = line_start_pos + m.start()
             # split further at inline numbering markers
-            cuts = [0] + [c.end() for c in _INLINE_ITEM.finditer(seg_text)] + [len(seg_text)]
+            if "," in seg_text or ":" in seg_text or "、" in seg_text:
+                cuts = [0] + [c.end() for c in _INLINE_ITEM.finditer(seg_text)] + [len(seg_text)]
+            else:
+                cuts = [0, len(seg_text)]
             if len(seg_text) > _CLAUSE_MAX:
                 cuts = _bounded(seg_text, cuts)
             for a, b in zip(cuts, cuts[1:]):
