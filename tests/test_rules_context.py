@@ -146,3 +146,8 @@ def test_an_unpunctuated_page_is_cut_into_bounded_clauses():
     cl = clauses(normalize(text).text)
     assert "".join(c.text for c in cl) == text
     assert max(len(c.text) for c in cl) <= 600
+
+
+@pytest.mark.parametrize("title", ["訂購常見問題", "新手購物須知", "全館購物須知", "會員服務條款"])
+def test_a_generic_title_is_not_a_trader_name(title):
+    assert self_names(normalize(title + "\n訂購前請確認商品數量。").text) == []
