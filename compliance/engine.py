@@ -353,8 +353,8 @@ def _period_candidates(rule: Rule, ctx: Context):
             continue
         # an FAQ answer (「A：收到後7天喔」) is read with its question (「Q：鑑賞期幾天？」)
         question = c.topic if c.topic and _QUESTION_END.search(c.topic) and context.search(c.topic) else ""
-        if not (context.search(c.text) or question):
-            continue
+        if not (context.search(c.text) or question or context.search(c.heading)):
+            continue  # (under 「關於退貨」, 「收到後有10天可以考慮」 speaks of the withdrawal period)
         for d in durations(c.text):
             tail = c.text[d.end:d.end + 28]
             head = c.text[max(0, d.start - 14):d.start]

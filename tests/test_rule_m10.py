@@ -56,6 +56,7 @@ PASS = [
     ("dispatch-working-days", "本公司於接獲訂單後2個工作天內出貨，如需退換貨請洽客服。\n收到商品後七日內可退貨。"),
     ("faq-named-in-question", "Q：鑑賞期幾天？\nA：收到商品後7天。"),
     ("faq-permission-answer", "Q：可以退貨嗎？\nA：7天內都可以！"),
+    ("heading-gives-context", "關於退貨\n我們相信好東西經得起檢驗，所以收到商品後有整整 10 天可以考慮。\n不喜歡？直接寄回來就好。"),
     ("exception-after-comma", "收到商品七天內可退貨，特價品不適用。"),
     ("no-reason-needed-casual", "收到商品七天內沒有理由也可以退。"),
     ("delivered-jp-style", "商品配達後七日內可辦理退貨。"),
