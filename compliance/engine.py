@@ -770,7 +770,10 @@ def _exclusion_items(hit: Hit, list_intro) -> list[Clause]:
         else:
             items = []
             for x in cl[c.index + 1:c.index + 9]:
-                if (own and _item_marker(hit.prep, x) == own) or _INCLUSION.search(x.text):
+                # (pieces of the intro's own line, 「…拒絕退貨：1.…;2.…」, are its items)
+                if (own and x.line_start and x.marker == own) or _INCLUSION.search(x.text):
+                    break
+                if own and not x.line_start and _item_marker(hit.prep, x) == own and not _same_line(c, x, cl):
                     break
                 if x.heading != c.heading or (_is_title(x) and x.marker in ("", "article", "cjk")):
                     break  # the next section (「▍預購與缺貨」) is not part of the list
@@ -781,6 +784,11 @@ def _exclusion_items(hit: Hit, list_intro) -> list[Clause]:
 
 # a list item that puts goods back under the 7-day right is not part of the exclusion
 _INCLUSION = re.compile(r"(?:仍|均|皆|亦|一律)(?:可)?適用|仍(?:得|可|享有)|不在此限")
+
+
+def _same_line(a: Clause, b: Clause, cl: list[Clause]) -> bool:
+    """Do clauses a and b (a before b) sit on one line of the text?"""
+    return all(not x.line_start for x in cl[a.index + 1:b.index + 1])
 
 
 def _is_title(clause: Clause) -> bool:
