@@ -399,7 +399,7 @@ def _clauses_with_durations(ctx: Context):
 
 _ANSWER_PERMITS = re.compile(r"(?:內|之內|以內)?[^,;。]{0,4}?(?:都|皆|均)?(?:可以|可|能|ok|沒問題)")
 _QUESTION_END = re.compile(r"[?嗎]$|^(?:q\d*[.:]|問:)")
-_DENIED_BEFORE = re.compile(r"(?:沒有|並無|未提供|不提供|不享有|無法享有|不給)(?:提供|享有)?(?:所謂的?)?$")
+_DENIED_BEFORE = re.compile(r"(?:沒有|並無|未提供|不提供|不享有|無法享有|不給|放棄|拋棄)(?:提供|享有)?(?:所謂的?)?$")
 _DENIED_AFTER = re.compile(r"(?:期|期間|服務|權)?[^,;。]{0,3}?(?:恕不|概不|不|無法|並不|一律不)(?:提供|適用|享有|接受|受理)")
 _TRADER_STEP = re.compile(r"(?:" + MACROS["TRADER"] + r"|客服|專人|物流|宅配|快遞)(?:人員)?(?:會|將|應|即|均|都|約|也)?(?:於|在)?(?:約|大約|大概)?$")
 
@@ -564,6 +564,9 @@ def check_withdrawal_restrictions(rule: Rule, ctx: Context) -> Result:
                 continue
             trigger = h.prep.norm.text[h.start:h.end]
         placement = classify_exclusion(subject)
+        if _WAIVER.search(trigger) and not _LAWFUL_VERDICT_WORDS.search(subject):
+            # 「同意放棄七日解除權」, 「不適用消費者保護法第十九條」: the right itself is waived
+            placement = type(placement)("unlawful", ("拋棄或排除消保法第19條之解除權",), "依同條第5項其約定無效")
         items = _exclusion_items(h, list_intro) if h.pattern is exclusion else []
         flagged: list[Clause] = []
         if items:
@@ -714,6 +717,9 @@ def _later_return_refusal(hit: Hit, exclusion: Pattern) -> Hit | None:
     return None
 
 
+_WAIVER = re.compile(r"放棄|拋棄|消費者保護法|消保法")
+# a waiver limited to 準則 §2 goods (「易腐敗商品不適用消保法第十九條」) is judged by its goods
+_LAWFUL_VERDICT_WORDS = re.compile(r"準則|易於?腐敗|生鮮|客製化給付|報紙|期刊|雜誌|影音|電腦軟體|數位內容|個人衛生用品|國際航空")
 _BLANKET = "全面排除七日解除權"
 _UNLISTED = "商品類別是否屬準則第2條所列例外，須個案判斷"
 _RANK = {"lawful": 0, "review": 1, "unlawful": 2}

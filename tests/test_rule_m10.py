@@ -86,6 +86,7 @@ FAIL = [
     ("from-dispatch-day", "自寄件日起7天內可退貨。"),
     ("faq-short-answer", "Q：退貨期限是多久？\nA：3天喔。"),
     ("faq-from-shipping", "Q：鑑賞期多久？\nA：七天，從出貨日起算。"),
+    ("waived", "會員已詳閱並同意本條款，並同意放棄七日解除權。"),
     ("denied-after", "七天鑑賞期恕不提供。"),
     ("denied-not-apply", "本店商品七日鑑賞期不適用。"),
     ("denied-casual", "本店沒有七天鑑賞期喔"),
