@@ -446,6 +446,8 @@ def check_refund(rule: Rule, ctx: Context) -> Result:
                               and not refund_rx.search(c.text))
         if not (answers_refund or refund_rx.search(c.text)):
             continue
+        if _NO_STOCK.search(c.text):
+            continue  # a refund because the trader cannot deliver is not the §19-2 refund after withdrawal
         for d in durations(c.text):
             if answers_refund:
                 if other_rx.search(c.text[max(0, d.start - 10):d.end + 10]):
@@ -528,6 +530,7 @@ def _refund_duration(text: str, d, refund_rx, other_rx) -> bool:
     return bool(last and not other_rx.search(_REFUND_EVENT.sub("", before[last.end():])))
 
 
+_NO_STOCK = re.compile(r"缺貨|無法出貨|無法供貨|無法交貨|斷貨|停產|無庫存|庫存不足")
 _FROM_REFUND = re.compile(r"(?:金額|款項)?(?:作業)?(?:完成|成功|入帳)?(?:之)?(?:後|日起|當日|之日|起)")
 _MONEY = re.compile(r"款項|價金|價款|金額|貨款|費用|退款|退費")
 _MONEY_BACK = re.compile(r"(?:內|之內|以內)?[^,;。]{0,6}?(?:入帳|匯入|匯回|匯還|退回|退還|返還|撥還|刷退|原路)")
