@@ -305,6 +305,8 @@ def durations(text: str) -> list[Duration]:
             continue
         # "一日" inside words like 一日千里 or "每日" are rare in terms; "日" after 月 was skipped above
         value = max(n1, n2 or 0)
+        if per == 1.0 and not working and _EXCL_HOLIDAYS.match(text, m.end()):
+            working = True  # 「10天（不含假日）」 counts working days
         out.append(Duration(m.start(), m.end(), value, per, working, m.group()))
     return out
 
@@ -313,6 +315,9 @@ def durations(text: str) -> list[Duration]:
 # "within 7 days of delivery"
 _EVENT_AFTER = re.compile(r"(?:內|之內|以內|期間|期限|間)?[,(:]?.{0,4}?(?:自|從|由|以|依|按)(?P<ev>.{1,12}?)(?:之?(?:翌日|次日|隔日|當日|當天)?(?:起算|起|開始|計算|為準|計))"
                           r"|(?:內|之內|以內)?(?:of|from|after|following)(?:the|your|our)?(?P<en>[a-z]{4,12})")
+
+
+_EXCL_HOLIDAYS = re.compile(r"(?:內|之內|以內)?[(,]?(?:不含|扣除|不計|不包含|未含)(?:例|國定)?(?:假日|週末|周末|六日|例假)")
 
 
 def event_after(text: str, pos: int) -> str | None:

@@ -59,6 +59,8 @@ PASS = [
     ("credit-if-you-wish", "本公司收到退回商品後，將於十五日內辦理退款。若您希望以購物金方式退款，可加贈5%購物金。"),
     ("two-weeks", "我們收到退貨後，會在兩個星期內完成退款。"),
     ("out-of-stock-refund", "缺貨時，本公司將於30日內通知並退款。"),
+    ("short-days-without-holidays", "退款：7-10天（不含假日）"),
+    ("no-credit-offered", "為保障您的權益，退款一律退回原付款方式，不提供購物金。"),
     ("currency-not-credit", "退款將以新臺幣計價，於十日內退回原信用卡。"),
     ("credit-one-of-options", "收到退回商品的次日起十日內退款，您可以選擇：\n1. 信用卡刷退；\n2. 轉帳至您指定的銀行帳戶；\n3. 轉為本店購物金（加贈5%）。"),
     ("money-back-window", "30天無條件退款保證。"),
@@ -99,6 +101,9 @@ FAIL = [
     ("casual-all-credit", "退款都是退購物金喔，下次買東西可以直接折", "購物金"),
     ("next-month-transfer", "退貨完成後，退費將於次月15日統一匯入指定帳戶。", "次月"),
     ("weeks", "退款作業需時約 3 週，請耐心等候。", "3週"),
+    ("cod-payers-get-credit", "退款說明：刷卡者刷退；貨到付款者退購物金。", "貨到付款"),
+    ("days-without-holidays", "退款：10-15天（不含假日）", "10-15天"),
+    ("eighteen-days", "退款規則：收到您寄回的商品後，我們需要約 18 天處理退款。", "18天"),
     ("monthly-batch", "退款將於每月25日統一匯款。", "每月"),
     ("next-month", "退貨款項於次月辦理退款。", "次月"),
     ("card-refund-14-working", "信用卡刷退約需14個工作天。", "14個工作天"),
@@ -123,7 +128,7 @@ def test_s01_late_or_credit_only_refund_fails(text, fragment):
 @pytest.mark.parametrize("text,days", [
     ("十五個工作天", 21.0), ("10個工作天", 14.0), ("7個工作天", 9.8), ("一個月", 30.0), ("２週", 14.0),
     ("三十日", 30.0), ("二十四小時", 1.0), ("7-14個工作天", 19.6), ("30 days", 30.0),
-    ("10 business days", 14.0), ("半個月", 15.0), ("兩週", 14.0),
+    ("10 business days", 14.0), ("半個月", 15.0), ("兩週", 14.0), ("10天（不含假日）", 14.0),
 ])
 def test_durations_parse_to_calendar_days(text, days):
     from compliance.normalize import normalize_plain
