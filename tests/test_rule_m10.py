@@ -125,12 +125,14 @@ A01_FIRE = [
     ("simplified", "本店提供七天鉴赏期。"),
     ("after-period", "超過鑑賞期恕不受理退貨。"),
     ("without-period-word", "享有7天鑑賞，不滿意可退。"),
+    ("appreciation-guarantee", "享有十日無條件退貨鑑賞保障。"),
 ]
 A01_QUIET = [
     ("statutory", "您享有收受商品後七日內之解除權。"),
     ("disavowal", "法律規定的是七日猶豫期間，並非所謂鑑賞期。"),
     ("hesitation", "收到商品後享有7天猶豫期。"),
     ("not-called", "七日解除權不是鑑賞期，拆封檢查不影響退貨。"),
+    ("so-called", "所謂的「鑑賞期」其實應稱為猶豫期。"),
 ]
 
 
