@@ -360,6 +360,8 @@ def _period_candidates(rule: Rule, ctx: Context):
             head = c.text[max(0, d.start - 14):d.start]
             m_after = after.match(tail)
             if not (m_after or before.search(c.text[max(0, d.start - 24):d.start])
+                    # 「如欲退貨，應於收到商品之日起七日內為之」: the return is named before, the period ends the clause
+                    or (_DEED_AFTER.match(tail) and _WITHDRAW_BEFORE.search(c.text, max(0, d.start - 30), d.start))
                     or (question and before.search(question.rstrip("?嗎"))
                         and not context.search(c.text[:d.start]))
                     or (question and _ANSWER_PERMITS.match(tail))):
@@ -397,6 +399,8 @@ def _clauses_with_durations(ctx: Context):
     return cached
 
 
+_DEED_AFTER = re.compile(r"(?:內|之內|以內)(?:為之|提出|提出申請|申請|辦理|通知(?:本公司|我們|客服)?|寄回|寄出|行使)?(?:之|為準)?[。;!]?$")
+_WITHDRAW_BEFORE = re.compile(r"退貨|退換|解除契約|解約|鑑賞|猶豫|退回商品")
 _ANSWER_PERMITS = re.compile(r"(?:內|之內|以內)?[^,;。]{0,4}?(?:都|皆|均)?(?:可以|可|能|ok|沒問題)")
 _QUESTION_END = re.compile(r"[?嗎]$|^(?:q\d*[.:]|問:)")
 _DENIED_BEFORE = re.compile(r"(?:沒有|並無|未提供|不提供|不享有|無法享有|不給|放棄|拋棄)(?:提供|享有)?(?:所謂的?)?$")
