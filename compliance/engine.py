@@ -751,7 +751,8 @@ def _exclusion_subject(hit: Hit, list_intro) -> str:
     """What an exclusion excludes: the clause up to the trigger, its heading, and the list
     it introduces (「下列商品不適用…:」) or closes (「以上商品恕不退換」)."""
     c = hit.clause
-    return " ".join([c.heading, c.text] + [x.text for x in _exclusion_items(hit, list_intro)])
+    question = c.topic if c.topic and _QUESTION_END.search(c.topic) else ""  # an FAQ answer's question
+    return " ".join([c.heading, question, c.text] + [x.text for x in _exclusion_items(hit, list_intro)])
 
 
 def _exclusion_items(hit: Hit, list_intro) -> list[Clause]:
