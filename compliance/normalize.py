@@ -116,7 +116,7 @@ class Normalized:
 # that does not start a new item, continues the sentence.
 _SOFT_BREAK = re.compile(
     r"(?<=[^\s。．.!?;:！？；：」』）)])\n"
-    r"(?=[^\s・•●○■□◆◇★☆▶►▸*※\-－(（QqAaＱＡ問答【])"
+    r"(?=[^\s・•●○■□◆◇★☆▶►▸*※\-－(（QqAaＱＡ問答【♡♥❤▪▫‧◎◉✔✓✅✿❀➤→])"  # (decorative bullets too)
     # a digit or CJK numeral continues the sentence unless it numbers a new item
     # (「為契約之\n一部分」 vs 「\n一、」, 「\n1,000 元」 vs 「\n1. 」, 「\n第三條」)
     r"(?![0-9０-９]{1,2}[.．、)）](?![0-9０-９])|[一二三四五六七八九十]{1,3}[、．.]|第[一二三四五六七八九十百零〇0-9０-９]+[條章節點項款])"

@@ -451,3 +451,13 @@ def test_casual_violating_page_every_family():
     flagged = " ".join(e.text for e in results["P05"].evidence)
     for fragment in ("保持全新", "福袋", "自選顏色", "運費", "說明原因"):
         assert fragment in flagged, fragment
+
+
+def test_decorative_bullets_are_separate_lines():
+    page = ("【小資女の選物】購物須知\n♡ 鑑賞期 7 天（從收到那天算）\n"
+            "♡ 除了商品瑕疵，其他原因退貨都要自付運費，還有每件 30 元手續費\n"
+            "♡ 內衣、襪子、耳環基於衛生不退換\n♡ 退款都是退購物金喔，下次買東西可以直接折")
+    result = judge(page)
+    texts = [ev.text for ev in result.evidence]
+    assert result.status is Status.FAIL
+    assert any(t.startswith("♡ 內衣") for t in texts), texts  # its own clause, not glued to the line above
