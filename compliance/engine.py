@@ -767,7 +767,11 @@ def _exclusion_items(hit: Hit, list_intro) -> list[Clause]:
             if own and x.line_start and x.marker == own:
                 break  # the next item or title of the same level
             if _is_title(x) and x.marker in ("", "article", "cjk"):
-                break
+                # short unmarked lines right under the title are its items (「生鮮食品」),
+                # a line naming a topic or following prose is the next section
+                if not (_short_item(x) and all(_short_item(i) and i.marker == x.marker for i in parts)
+                        and not _SECTION_WORD.search(x.text)):
+                    break
             if _INCLUSION.search(x.text):
                 break
             parts.append(x)
@@ -790,7 +794,12 @@ def _exclusion_items(hit: Hit, list_intro) -> list[Clause]:
                 if own and not x.line_start and _item_marker(hit.prep, x) == own and not _same_line(c, x, cl):
                     break
                 if x.heading != c.heading or (_is_title(x) and x.marker in ("", "article", "cjk")):
-                    break  # the next section (「▍預購與缺貨」) is not part of the list
+                    # a short line under an intro that ends with 「：」 is an item (「①生鮮食品」,
+                    # 「A. 報紙雜誌」); after prose items, or naming a topic, it is the next section
+                    if not (c.text.rstrip().endswith(":") and _short_item(x)
+                            and all(_short_item(i) for i in items) and not _SECTION_WORD.search(x.text)
+                            and not (items and items[-1].marker != x.marker)):
+                        break  # the next section (「▍預購與缺貨」) is not part of the list
                 items.append(x)
         parts += items
     return parts
@@ -798,6 +807,13 @@ def _exclusion_items(hit: Hit, list_intro) -> list[Clause]:
 
 # a list item that puts goods back under the 7-day right is not part of the exclusion
 _INCLUSION = re.compile(r"(?:仍|均|皆|亦|一律)(?:可)?適用|仍(?:得|可|享有)|不在此限")
+
+
+_SECTION_WORD = re.compile(r"^[▍▌▎■□◆◇【〔［#＃]|退|款|運費|說明|須知|政策|規定|方式|流程|期限|條款|注意|服務|保固|聯絡|客服|付款|配送|隱私|會員")
+
+
+def _short_item(x: Clause) -> bool:
+    return x.line_start and len(x.text.strip()) <= 30
 
 
 def _same_line(a: Clause, b: Clause, cl: list[Clause]) -> bool:
