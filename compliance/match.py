@@ -20,9 +20,9 @@ from functools import lru_cache
 
 MACROS = {
     # who writes the terms
-    "TRADER": r"(?:本公司|本網站|本網|本站|本店|本商店|本賣場|本平臺|本商城|本品牌|本工作室|本團隊|我們|我司|敝公司|敝店|賣家|賣方|店家|業者|商家|小編|平臺|公司|企業經營者|出賣人|供應商|廠商|團主|團購主|主揪)",
+    "TRADER": r"(?:本公司|本網站|本網|本站|本店|本商店|本賣場|本平臺|本商城|本品牌|本工作室|本團隊|本社|本舖|本鋪|本館|我們|我司|敝公司|敝店|敝社|賣家|賣方|店家|業者|商家|小編|平臺|公司|企業經營者|出賣人|出租人|供應商|廠商|團主|團購主|主揪)",
     # who reads them
-    "CONSUMER": r"(?:消費者|會員|您|你|買家|買方|顧客|客戶|用戶|使用者|訂購人|購買人|購買者|妳|親|客人|訂戶|學員)",
+    "CONSUMER": r"(?:消費者|會員|您|你|買家|買方|顧客|客戶|用戶|使用者|訂購人|購買人|購買者|妳|親|客人|訂戶|學員|承租人|跟團者|團員|訂閱者)",
     "NUM": r"(?:\d+(?:\.\d+)?|[零〇一二兩三四五六七八九十百半]+)",
     # the 7-day right under 消保法 §19 I, however a shop names it
     "WITHDRAW": r"(?:解除契約|解除權|解約|七日|7日|七天|7天|鑑賞期|猶豫期|無條件退貨|退貨|退換貨|退換|退款|退費|取消訂單|退回商品)",
@@ -166,6 +166,9 @@ _PROTECTIVE_MENTION = re.compile(
     r"(?:不會|不得|絕不|並不|從不|決不|沒有|不再|未曾|無)(?:在|於)?[^,;:。]{0,14}?"
     r"(?:寫|記載|載明|列入|放入|使用|主張|約定|加上|出現|採用)(?:什麼|任何|這種|此類|類似|有)?"
     r"|(?:不包含|不包括|不含|未包含|未載有|並無|沒有|絕無)(?:任何|這種|此類|類似)?")
+# 「本店不保留…最終解釋權」, 「並未保留任何…之權利」, 「不享有…」: a power disclaimed, up to the
+# end of its phrase
+_DISCLAIMED = re.compile(r"(?:不|並不|並未|未曾|未|絕不|決不|從未|從不|毋)(?:保留|享有|擁有|具有|具備|保有|持有|主張)")
 # 「本公司仍得保留…」: the trader keeping a power of its own is not a protected right
 _TRADER_KEEPS = re.compile(MACROS["TRADER"] + r".{0,6}仍(?:得|可|有權|能|保有)$")
 
@@ -197,6 +200,11 @@ def negated(clause: str, hit_start: int) -> str | None:
         pass
     if mention is not None and not re.search(r"[,;:]", before[-36:][mention.end():]):
         return mention.group()
+    disclaimed = None
+    for disclaimed in _DISCLAIMED.finditer(before[-24:]):
+        pass
+    if disclaimed is not None and not re.search(r"[,;:]", before[-24:][disclaimed.end():]):
+        return disclaimed.group()
     reason = None
     for reason in _PROTECTIVE_REASON.finditer(before):
         pass

@@ -1,0 +1,126 @@
+"""Second round of generalisation cases for the generic rules (P01, P03, P04, U01), from a
+blind evaluation's findings, written by substance and never copied from a shop:
+
+- P03: a discretionary change of price, contents or gifts that reaches orders already
+  placed; a power the trader disclaims (不保留, 並未保留, 不享有…權利) is no reservation;
+- P04: termination at will of a lease, contract, service or group buy (the trader named
+  出租人, 賣方, 本平台, 團主, 店家), with compensation excluded in advance;
+- P01: an undertaking not to exercise one of the five rights of 個資法 §3 (不就…請求,
+  不向…請求, 僅得於…始得請求);
+- U01: a defect window of the same or the next day, or a few hours, after which claims
+  are refused.
+
+Every recall case has pass cases beside it with the same words in a protective, negated
+or lawful clause. A finding's evidence must slice out of the document exactly as reported.
+"""
+from __future__ import annotations
+
+import pytest
+
+from compliance.engine import evaluate
+from compliance.models import Document
+from compliance.rules import load_pack
+
+PACK = load_pack()
+F, P, R = "fail", "pass", "needs_review"
+
+CASES: list[tuple[str, str, str]] = [
+    # --- P03: a change at the trader's discretion that reaches formed orders --------------
+    ("P03", F, "本社得視成本變動調整商品售價及贈品內容，已下訂者亦適用調整後之價格，不另行通知。"),
+    ("P03", F, "本店得依原物料價格調漲商品售價，已下單未出貨之訂單亦依新價格計算。"),
+    ("P03", F, "賣方得視市場狀況變動商品價格、內容及贈品，恕不另行通知。"),
+    ("P03", F, "本平台得視情況調整活動贈品內容，已成立之訂單亦同，不另通知。"),
+    ("P03", F, "團主得視廠商報價調整團購價格，已跟團者依調整後價格付款。"),
+    ("P03", F, "店家有權依成本調漲售價，已訂購者適用新價格。"),
+    ("P03", F, "本店保留調整商品售價之權利，已下訂者亦同。"),
+    ("P03", F, "本公司得視匯率變動調整商品價格，已付款之訂單亦依調整後金額計算。"),
+    ("P03", F, "本店保留隨時更換贈品內容之權利，恕不另行通知。"),
+    ("P03", P, "本公司調整商品售價時，已成立之訂單仍依原價格履行。"),
+    ("P03", P, "商品售價如有調整，已成立之訂單仍以下單時價格為準。"),
+    ("P03", P, "本店調整贈品內容前將公告，已下單者仍依原贈品出貨。"),
+    ("P03", P, "本平臺如調整商品價格，已成立之訂單不受調整影響。"),
+    ("P03", P, "您可於結帳前調整購買數量及商品內容。"),
+    ("P03", P, "會員可隨時調整訂閱內容。"),
+    # --- P03: a power disclaimed is not reserved ------------------------------------------
+    ("P03", P, "本店不保留本條款之最終解釋權，條款疑義依有利於消費者之解釋。"),
+    ("P03", P, "本公司並未保留任何片面變更條款之權利。"),
+    ("P03", P, "本店無變更已成立訂單價格之權。"),
+    ("P03", P, "本公司不享有修改本條款之權利，修改須經會員同意。"),
+    ("P03", P, "本站並未保留最終解釋權。"),
+    ("P03", P, "本公司就本條款不享有最終解釋之權利。"),
+    ("P03", P, "本平台沒有最終解釋權，條款疑義依消費者保護法處理。"),
+    ("P03", P, "本公司不保留片面調整售價之權利。"),
+    ("P03", F, "本公司保留本條款之最終解釋權。"),
+    ("P03", F, "本店不接受議價，並保留最終解釋權。"),
+    # --- P04: termination at will, compensation excluded ----------------------------------
+    ("P04", F, "出租人得隨時終止本租約並收回設備，承租人不得請求任何賠償。"),
+    ("P04", F, "出租人得隨時解除本租約，承租人不得異議。"),
+    ("P04", F, "賣方得隨時終止本合約，買方不得要求任何補償。"),
+    ("P04", F, "本平台得隨時終止服務，會員不得請求賠償。"),
+    ("P04", F, "團主可以隨時終止本次團購，跟團者不得要求賠償。"),
+    ("P04", F, "店家得隨時取消訂單並退款，買家不得請求任何損害賠償。"),
+    ("P04", F, "本平臺得於任何時間停止提供服務，使用者不得要求補償。"),
+    ("P04", F, "賣方保留隨時終止本合約之權利，且不負任何賠償責任。"),
+    ("P04", F, "店家得視情況隨時取消團購，團員不得請求任何賠償。"),
+    ("P04", P, "承租人得隨時終止本租約，並依已使用期間計算租金。"),
+    ("P04", P, "承租人得隨時以書面通知終止本租約，出租人應退還預付租金。"),
+    ("P04", P, "會員可隨時終止本服務，本平台將退還未使用之費用。"),
+    ("P04", P, "您得隨時終止本合約，無須負擔任何違約金。"),
+    ("P04", P, "承租人逾期未繳租金經催告仍不履行者，出租人得終止本租約並退還押金餘額。"),
+    ("P04", P, "如因不可抗力致無法提供服務，本平台得終止服務並退還已付費用。"),
+    ("P04", P, "出租人不得隨時終止本租約。"),
+    ("P04", P, "如您同意接收電子報，我們才會寄送行銷訊息，您可隨時取消訂閱。"),
+    ("P04", P, "本公司僅於會員違反本條款時得終止其會員資格。"),
+    # --- P01: an undertaking not to exercise a right of 個資法 §3 --------------------------
+    ("P01", F, "會員同意於會員期間，不就本公司之資料利用請求停止利用或刪除。"),
+    ("P01", F, "會員同意不就其個人資料請求查詢或閱覽。"),
+    ("P01", F, "會員同意不向本公司請求製給個人資料複製本。"),
+    ("P01", F, "會員不就本站蒐集之資料請求補充或更正。"),
+    ("P01", F, "會員於契約存續期間不得請求刪除個人資料。"),
+    ("P01", F, "您同意放棄對本公司個人資料之更正請求。"),
+    ("P01", F, "用戶放棄就個人資料請求停止蒐集、處理及利用。"),
+    ("P01", F, "會員僅得於終止會員資格後始得請求刪除其個人資料。"),
+    ("P01", F, "會員僅得於每年一月始得請求閱覽其個人資料。"),
+    ("P01", P, "會員得就本公司之資料利用請求停止利用或刪除。"),
+    ("P01", P, "本公司不就會員之個人資料為契約目的以外之利用。"),
+    ("P01", P, "本公司不就會員請求刪除之資料另為利用。"),
+    ("P01", P, "您得隨時請求刪除個人資料，本公司不得拒絕。"),
+    ("P01", P, "會員不得請求本公司刪除他人之個人資料。"),
+    ("P01", P, "會員不得冒用他人之個人資料請求查詢。"),
+    ("P01", P, "會員僅需於會員中心點選刪除，即可請求刪除其個人資料。"),
+    # --- U01: the same or the next day, or a few hours -------------------------------------
+    ("U01", R, "生鮮如有運送碰傷，請於收貨當日拍照回報，隔日恕不受理。"),
+    ("U01", R, "到貨隔日起即不受理瑕疵。"),
+    ("U01", R, "商品如有破損，24小時後恕不處理。"),
+    ("U01", R, "如有碰傷或缺件，請於到貨當天通知，次日起恕不受理。"),
+    ("U01", R, "收到商品隔天起，瑕疵問題一律不處理喔。"),
+    ("U01", R, "商品瑕疵請於到貨當日反應，逾期視為商品無誤。"),
+    ("U01", R, "超過48小時恕不受理瑕疵或少件。"),
+    ("U01", R, "水果如有壓傷請當天告知，隔天就不補寄囉～"),
+    ("U01", P, "商品如有瑕疵，請於收貨後盡快回報，我們將依民法負瑕疵擔保責任。"),
+    ("U01", P, "收到商品當日我們會寄送簡訊通知。"),
+    ("U01", P, "訂單於付款後隔日出貨，當日下午三點前付款者當日出貨。"),
+    ("U01", P, "生鮮商品如有碰傷，請於收貨後拍照回報，逾七日後仍可依民法請求。"),
+    ("U01", P, "客服於收到瑕疵回報後24小時內回覆。"),
+    ("U01", P, "訂單成立24小時後恕不受理取消。"),
+    ("U01", P, "商品如有碰傷，請於到貨當日拍照回報，隔日後仍可依民法請求瑕疵擔保。"),
+]
+
+
+def _ids():
+    counts: dict[tuple[str, str], int] = {}
+    out = []
+    for rule_id, status, _ in CASES:
+        n = counts[(rule_id, status)] = counts.get((rule_id, status), 0) + 1
+        out.append(f"{rule_id}-{status}-{n}")
+    return out
+
+
+@pytest.mark.parametrize("rule_id,expected,text", CASES, ids=_ids())
+def test_rule_case(rule_id: str, expected: str, text: str):
+    result = evaluate([Document("case.txt", text)], PACK, assume_terms=True, only=[rule_id])[0]
+    assert result.status.value == expected, (result.message, [e.text for e in result.evidence])
+    for ev in result.evidence:
+        assert ev.text == text[ev.start:ev.end]
+    if expected in (F, R):
+        assert result.evidence and all(e.text for e in result.evidence)
