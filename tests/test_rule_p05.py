@@ -238,6 +238,8 @@ PASS = [
     ("unmarked-lawful-list", "以下商品不適用七日解除權：\n生鮮食品\n報紙雜誌"),
     ("lettered-list-then-section", "以下商品不適用七日解除權：\nA. 生鮮食品\nB. 報紙雜誌\n退款說明\n特價品退款以購物金為之。"),
     ("title-unmarked-lawful-list", "不適用七日解除權之商品\n生鮮食品\n報紙雜誌\n退款說明\n收到後七日內退款。"),
+    ("reason-for-improvement", "請告知退貨原因，以便我們改進服務。"),
+    ("reason-for-reference", "請填寫退貨原因，作為日後參考。"),
     ("payer-after-comma", "退貨運費，由本公司負擔。"),
     ("payer-later-segment", "退貨時，本公司將派員取件，運費由本公司負擔。"),
     ("exchange-paid-return-free", "換貨是我們另外提供的服務：換貨來回運費120元由顧客負擔；但如果改成直接退貨，就完全不用負擔運費。"),
