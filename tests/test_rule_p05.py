@@ -137,6 +137,7 @@ FAIL = [
     ("circled-list-with-sale", "以下商品不適用七日解除權：\n①生鮮食品\n②特價品", "特價品"),
     ("unmarked-list-with-sale", "以下商品恕不退貨：\n特價品\n福袋", "特價品"),
     ("title-unmarked-list-with-sale", "不適用七日解除權之商品\n生鮮食品\n特價品", "特價品"),
+    ("reason-then-decision", "退貨須說明理由，本公司參考後決定是否受理。", "說明理由"),
     ("cancel-then-refuse-return", "出貨後恕不取消訂單，亦不接受退貨。", "不接受退貨"),
     ("invoice-missing-no-refund", "退回商品未附發票者，恕無法退款。", "發票"),
     ("choose-wood-colour", "「客製化家具」（包括您自行選擇木種、顏色或尺寸之商品）恕不適用七天退貨。", "木種"),
