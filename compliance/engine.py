@@ -76,6 +76,10 @@ class Context:
     def is_terms(self) -> bool:
         if self.assume_terms:
             return True
+        # a site's own blog post beside its terms leaves the target a shop's: only a target
+        # whose every page speaks as a writer about shops is no terms
+        if self.preps and all(_writer_voice(p.doc.text) for p in self.preps):
+            return False
         return looks_like_terms(" ".join(p.norm.text for p in self.preps))
 
     @cached_property
@@ -213,9 +217,51 @@ _CONTRACT = re.compile(r"本條款|本契約|本須知|本規範|本政策|本�
 _SELF = re.compile(r"本(?:公司|網站|站|店|商店|賣場|平臺|商城|品牌)|我們|敝(?:公司|店)|本條款|本契約|本服務")
 
 
-def looks_like_terms(text: str) -> bool:
-    """Is this a trader's own terms, not e.g. a news report about terms? (issue 2: bad input)"""
+# A writer's voice, read in the text as extracted (normalisation deletes the quote marks):
+# a byline at the top (「文／林小芸」, 「作者：」, 「記者…報導」, 「律師專欄」), first-person
+# narration outside FAQ questions (「我買了…」, 「客服跟我說…」), and shop clauses quoted as
+# reported speech (客服竟然跟我說：「商品已拆封，恕不退貨喔。」). A shop's own page speaks
+# as 本店／我們／小編 to 您 and quotes no one.
+_BYLINE = re.compile(r"(?:^|\n)[ \t\u3000]*(?:文|撰文|撰稿|作者|記者|編輯|採訪|整理|圖文|口述|by)[ \t\u3000]*[／/:：|｜]"
+                     r"|(?:律師|醫師|記者|編輯|消費|法律|專家)專欄|本文作者|專欄作家"
+                     r"|(?:^|\n)[^\n]{0,24}記者[^\n]{0,12}(?:報導|／|/)", re.IGNORECASE)
+_PEN_NAME = re.compile(r"筆者")
+# words of a publication about shops, not of a shop (私訊/留言 are shops' words too)
+_PUBLICATION = re.compile(r"讀者|編輯部|編輯小結|延伸閱讀|懶人包|這篇文章|本篇文章|筆者|受訪|轉述|當事人|記者|消保官(?:也|則)?(?:表示|指出|提醒|說)")
+_REPORTED = re.compile(r"(?<!不會)(?<!不能)(?<!不)(?<!別)(?:說|表示|回覆|回應|回答|回我|告訴我|寫著|寫道|轉述|強調|坦言|指出|回說|改口說)"
+                       r"(?:的回覆|道)?[ \t]*[:：,，]?[ \t]*[「『“\"]([^」』”\"\n]{2,80})[」』”\"]")
+# what a quoted shop clause says: a refusal, a condition, a rule
+_RULE_WORDS = re.compile(r"恕|不|概|無法|拒|須|需|規定|條款|須知|退|換|視為|為準|限|逾")
+_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
+_QUESTION_START = re.compile(r"\s*(?:q\d*|問)\s*[:：.．]", re.IGNORECASE)
+_NARRATOR = re.compile(r"(?<![自本])我(?![們司方國])")
+
+
+def _writer_voice(original: str) -> bool:
+    """Does the text speak as a writer reporting on shops (blog, news, explainer, column)?"""
+    byline = bool(_BYLINE.search(original[:400])) or bool(_PEN_NAME.search(original))
+    reported = sum(1 for q in _REPORTED.findall(original) if _RULE_WORDS.search(q))
+    narration = 0
+    for s in _SENTENCE.findall(original):
+        s = s.strip()
+        if s.endswith(("？", "?", "嗎")) or _QUESTION_START.match(s):
+            continue  # 「Q：我可以退貨嗎？」 is a shop's FAQ speaking for its customer
+        narration += len(_NARRATOR.findall(s))
+    if byline and (reported >= 1 or narration >= 3):
+        return True
+    if reported >= 2 and len(_PUBLICATION.findall(original)) >= 2:
+        return True  # an explainer quoting shops' clauses, without a byline
+    return narration >= 5 and reported >= 1
+
+
+def looks_like_terms(text: str, original: str | None = None) -> bool:
+    """Is this a trader's own terms, not e.g. a news report about terms? (issue 2: bad input)
+
+    ``text`` is normalised; ``original`` (the text as extracted, with its quote marks)
+    lets a writer's voice be heard."""
     if len(text) < 80:
+        return False
+    if original is not None and _writer_voice(original):
         return False
     score = sum(1 for rx in _TERMS_SIGNALS if rx.search(text))
     if score < 5:
@@ -609,7 +655,8 @@ def check_withdrawal_restrictions(rule: Rule, ctx: Context) -> Result:
     return _result(rule, Status.PASS, _pass_message(rule), confidence=0.8)
 
 
-_QUESTION_MARK = re.compile(r"[?嗎]|(?:^|\n)(?:q[:.]|問:)")
+_QUESTION_MARK = re.compile(r"[?嗎]")  # fast scans (a leading charset or literal), not an alternation
+_QUESTION_LINE = re.compile(r"\n(?:q[:.]|問:)")
 # an FAQ answer that contradicts the question's restriction (「不會喔」, 「可以的」)
 _ANSWER_YES = re.compile(r"^(?:a\d*[.:]|答:)?\s*(?:可以|不會|當然|沒問題|能|是的,?(?:可以|都可|仍可)|仍可|都可以|不用|不需|不須|無須|可)")
 _ANSWER_MARK = re.compile(r"^(?:a\d*[.:]|答:)")
@@ -621,8 +668,14 @@ def _faq_exclusions(ctx: Context, exclusion: Pattern) -> list[tuple[Hit, str]]:
     out = []
     for p in ctx.preps:
         questions = {}
-        for m in _QUESTION_MARK.finditer(p.norm.text):  # what Clause.is_question looks for
-            c = p.clause_at(m.end() - 1)
+        text = p.norm.text
+        # what Clause.is_question looks for: a question mark or 嗎, or a q:/問: line
+        positions = [m.start() for m in _QUESTION_MARK.finditer(text)]
+        positions += [m.start() + 1 for m in _QUESTION_LINE.finditer(text)]
+        if text.startswith(("q:", "q.", "問:")):
+            positions.append(0)
+        for pos in positions:
+            c = p.clause_at(pos)
             if c is not None and c.index not in questions and c.is_question:
                 questions[c.index] = c
         for c in questions.values():
