@@ -15,7 +15,8 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from . import __version__
-from .match import DURATION_RE, MACROS, classify_exclusion, durations, names_goods, event_after, event_before, negated
+from .match import (DURATION_RE, MACROS, classify_exclusion, durations, names_goods, event_after, event_before, negated,
+                    with_first_chars)
 from .models import Document, Evidence, Kind, Report, Result, Severity, Status, Target
 from .normalize import Normalized, normalize, self_names
 from .rules import Pattern, Rule, RulePack, load_pack
@@ -71,14 +72,21 @@ class Context:
         self.documents = documents
         self.preps = [prepare(d) for d in documents if d.text and d.text.strip()]
         self.assume_terms = assume_terms
+        # a site's blog post or press page beside its terms (「我買了…客服跟我說：「恕不退貨」」)
+        # is not the shop's contract: the other pages are judged, it is set aside
+        self.set_aside: list[Prepared] = []
+        if not assume_terms and len(self.preps) > 1:
+            writer = [p for p in self.preps if _writer_voice(p.doc.text)]
+            if writer and len(writer) < len(self.preps):
+                self.set_aside = writer
+                self.preps = [p for p in self.preps if p not in writer]
 
     @cached_property
     def is_terms(self) -> bool:
         if self.assume_terms:
             return True
-        # a site's own blog post beside its terms leaves the target a shop's: only a target
-        # whose every page speaks as a writer about shops is no terms
-        if self.preps and all(_writer_voice(p.doc.text) for p in self.preps):
+        # only a target whose every page speaks as a writer about shops is no terms
+        if self.preps and not self.set_aside and all(_writer_voice(p.doc.text) for p in self.preps):
             return False
         return looks_like_terms(" ".join(p.norm.text for p in self.preps))
 
@@ -228,13 +236,14 @@ _BYLINE = re.compile(r"(?:^|\n)[ \t\u3000]*(?:文|撰文|撰稿|作者|記者|�
 _PEN_NAME = re.compile(r"筆者")
 # words of a publication about shops, not of a shop (私訊/留言 are shops' words too)
 _PUBLICATION = re.compile(r"讀者|編輯部|編輯小結|延伸閱讀|懶人包|這篇文章|本篇文章|筆者|受訪|轉述|當事人|記者|消保官(?:也|則)?(?:表示|指出|提醒|說)")
-_REPORTED = re.compile(r"(?<!不會)(?<!不能)(?<!不)(?<!別)(?:說|表示|回覆|回應|回答|回我|告訴我|寫著|寫道|轉述|強調|坦言|指出|回說|改口說)"
-                       r"(?:的回覆|道)?[ \t]*[:：,，]?[ \t]*[「『“\"]([^」』”\"\n]{2,80})[」』”\"]")
+_REPORTED = with_first_chars(re.compile(r"(?<!不會)(?<!不能)(?<!不)(?<!別)(?:說|表示|回覆|回應|回答|回我|告訴我|寫著|寫道|轉述|強調|坦言|指出|回說|改口說)"
+                       r"(?:的回覆|道)?[ \t]*[:：,，]?[ \t]*[「『“\"]([^」』”\"\n]{2,80})[」』”\"]"))
 # what a quoted shop clause says: a refusal, a condition, a rule
 _RULE_WORDS = re.compile(r"恕|不|概|無法|拒|須|需|規定|條款|須知|退|換|視為|為準|限|逾")
-_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
+_SENTENCE_ENDS = "。！？!?\n"
+_SENTENCE_END = re.compile(r"[。！？!?\n]")
 _QUESTION_START = re.compile(r"\s*(?:q\d*|問)\s*[:：.．]", re.IGNORECASE)
-_NARRATOR = re.compile(r"(?<![自本])我(?![們司方國])")
+_NARRATOR = with_first_chars(re.compile(r"(?<![自本])我(?![們司方國])"))
 
 
 def _writer_voice(original: str) -> bool:
@@ -242,11 +251,15 @@ def _writer_voice(original: str) -> bool:
     byline = bool(_BYLINE.search(original[:400])) or bool(_PEN_NAME.search(original))
     reported = sum(1 for q in _REPORTED.findall(original) if _RULE_WORDS.search(q))
     narration = 0
-    for s in _SENTENCE.findall(original):
-        s = s.strip()
-        if s.endswith(("？", "?", "嗎")) or _QUESTION_START.match(s):
-            continue  # 「Q：我可以退貨嗎？」 is a shop's FAQ speaking for its customer
-        narration += len(_NARRATOR.findall(s))
+    for m in _NARRATOR.finditer(original):
+        # 「Q：我可以退貨嗎？」 is a shop's FAQ speaking for its customer
+        start = max(original.rfind(c, 0, m.start()) for c in _SENTENCE_ENDS) + 1
+        end = _SENTENCE_END.search(original, m.end())
+        stop = end.start() if end else len(original)
+        if original[stop:stop + 1] in ("？", "?") or original[start:stop].rstrip().endswith("嗎") \
+                or _QUESTION_START.match(original, start):
+            continue
+        narration += 1
     if byline and (reported >= 1 or narration >= 3):
         return True
     if reported >= 2 and len(_PUBLICATION.findall(original)) >= 2:
@@ -706,7 +719,8 @@ def _local_find(ctx: Context, pat: Pattern) -> list[Hit]:
     local = tuple(u for u in pat.unless if u not in whole)
     out = []
     stems = _trader_stems(ctx)
-    for h in ctx.find(replace(pat, unless=(), with_=())):
+    # `with` left to find() unless the target has FAQ answers, whose question may supply it
+    for h in ctx.find(replace(pat, unless=(), with_=()) if _has_faq(ctx) else replace(pat, unless=())):
         c = h.clause
         # `with` on the clause, or on the clause with the FAQ question it answers
         # (「Q：退貨要付運費嗎？ A：要喔，運費請自付」)
@@ -726,6 +740,15 @@ def _local_find(ctx: Context, pat: Pattern) -> list[Hit]:
             out.append(Hit(h.prep, c, c.start + m.start(), c.start + m.end(), pat))
             break
     return out
+
+
+def _has_faq(ctx: Context) -> bool:
+    """Does any clause answer an FAQ question (a question as its topic)?"""
+    cached = ctx.__dict__.get("_has_faq")
+    if cached is None:
+        cached = any(c.topic and _QUESTION_END.search(c.topic) for p in ctx.preps for c in p.clauses)
+        ctx.__dict__["_has_faq"] = cached
+    return cached
 
 
 def _trader_stems(ctx: Context):
