@@ -20,7 +20,7 @@ from functools import lru_cache
 
 MACROS = {
     # who writes the terms
-    "TRADER": r"(?:本公司|本網站|本網|本站|本店|本商店|本賣場|本平臺|本商城|本品牌|本工作室|本團隊|本社|本舖|本鋪|本館|我們|我司|敝公司|敝店|敝社|賣家|賣方|店家|業者|商家|小編|平臺|公司|企業經營者|出賣人|出租人|供應商|廠商|團主|團購主|主揪)",
+    "TRADER": r"(?:本公司|本網站|本網|本站|本店|本商店|本賣場|本平臺|本商城|本品牌|本工作室|本團隊|本社|本舖|本鋪|本館|我們|我司|敝公司|敝店|敝社|賣家|賣方|店家|業者|商家|小編|平臺|公司|企業經營者|出賣人|出租人|供應商|廠商|團主|團購主|主揪|主辦單位)",
     # who reads them
     "CONSUMER": r"(?:消費者|會員|您|你|買家|買方|顧客|客戶|用戶|使用者|訂購人|購買人|購買者|妳|親|客人|訂戶|學員|承租人|跟團者|團員|訂閱者)",
     "NUM": r"(?:\d+(?:\.\d+)?|[零〇一二兩三四五六七八九十百半]+)",
@@ -156,7 +156,7 @@ _NATIVE = frozenset()
 # Constructions that make what follows them protective: the trader may NOT do it,
 # the consumer need NOT bear it, the right is NOT affected.
 _PROTECTIVE_BEFORE = re.compile(
-    r"(?:不得|不會|不可|不能|不應|不再|不以|不將|不把|不因|絕不|並不|禁止|嚴禁|無權|毋須|無須|無需|不須|不需|不必|不用|免|免除|免收|毋庸)"
+    r"(?:不得|不會|不可|不能|不應|不再|不以|不將|不把|不因|不向|絕不|並不|禁止|嚴禁|無權|毋須|無須|無需|不須|不需|不必|不用|免|免除|免收|毋庸)"
     r"(?:以|因|藉|假借|就|對|向|要求|請求|收取|另行|另外|額外|再|任意|片面|單方|擅自|逕行|自行|隨意)?"
 )
 _PROTECTIVE_REASON = re.compile(r"(?:不得|不會|不可|不能|不應|絕不|並不|禁止|不因|並非|非)(?:以|因|藉|假借).{0,40}?(?:為由|理由|為藉口|而)")
@@ -313,6 +313,8 @@ def durations(text: str) -> list[Duration]:
             continue
         # "一日" inside words like 一日千里 or "每日" are rare in terms; "日" after 月 was skipped above
         value = max(n1, n2 or 0)
+        if text[m.start() - 1:m.start()] == "第" and value < 3:
+            continue  # 「以簽收日為第一天」 numbers a day, it is no period
         if per == 1.0 and not working and _EXCL_HOLIDAYS.match(text, m.end()):
             working = True  # 「10天（不含假日）」 counts working days
         out.append(Duration(m.start(), m.end(), value, per, working, m.group()))

@@ -60,6 +60,7 @@ PASS = [
     ("return-named-period-ends-clause", "會員購買商品後，如欲退貨，應於收到商品之日起七日內為之。"),
     ("application-deadline-working-days", "退貨申請期限為商品送達後的 5 個工作天內。"),
     ("hours-168", "本公司接受消費者於到貨後 168 小時內申請退貨。"),
+    ("day-one-numbering", "本站提供七天無條件退貨（以簽收日為第一天）。"),
     ("exception-after-comma", "收到商品七天內可退貨，特價品不適用。"),
     ("no-reason-needed-casual", "收到商品七天內沒有理由也可以退。"),
     ("delivered-jp-style", "商品配達後七日內可辦理退貨。"),
