@@ -148,22 +148,40 @@ class Context:
                 if m is None:
                     continue
                 nxt = view_clauses[clause.index + 1] if clause.index + 1 < len(view_clauses) else None
-                if not self._accept(pattern, clause, s - clause.start, nxt):
-                    # this occurrence is negated or excluded; a later one in the same clause may not be
-                    m2 = None
-                    for m2 in rx.finditer(clause.text, s - clause.start + 1):
-                        if self._accept(pattern, clause, m2.start(), nxt):
-                            break
-                    else:
-                        m2 = None
-                    if m2 is None:
+                # `with`, `unless` and `heading` speak of the whole clause: judged once
+                if not self._clause_accepts(pattern, clause, nxt):
+                    continue
+                if pattern.negatable:
+                    if clause.is_question:
                         continue
-                    s, m = clause.start + m2.start(), m2
+                    if negated(clause.text, s - clause.start):
+                        # this occurrence is negated; a later one in the same clause may not be
+                        m2 = None
+                        for m2 in rx.finditer(clause.text, s - clause.start + 1):
+                            if not negated(clause.text, m2.start()):
+                                break
+                        else:
+                            m2 = None
+                        if m2 is None:
+                            continue
+                        s, m = clause.start + m2.start(), m2
                 hits.append(Hit(p, p.clauses[clause.index], s, s + (m.end() - m.start()), pattern))
         return hits
 
+    @classmethod
+    def _accept(cls, pattern: Pattern, clause: Clause, rel_start: int, following: Clause | None = None) -> bool:
+        if not cls._clause_accepts(pattern, clause, following):
+            return False
+        if pattern.negatable:
+            if clause.is_question:
+                return False
+            if negated(clause.text, rel_start):
+                return False
+        return True
+
     @staticmethod
-    def _accept(pattern: Pattern, clause: Clause, rel_start: int, following: Clause | None = None) -> bool:
+    def _clause_accepts(pattern: Pattern, clause: Clause, following: Clause | None = None) -> bool:
+        """The clause-level conditions of a pattern: its `with`, `unless` and `heading`."""
         text = clause.text
         # a proviso in the next sentence (「…為管轄法院。但…不在此限」) belongs to this clause
         context = text + following.text if following is not None and _PROVISO.match(following.text) else text
@@ -176,11 +194,6 @@ class Context:
             return False
         if pattern.heading is not None and not pattern.heading.search(f"{clause.heading} {clause.topic} {text}"):
             return False
-        if pattern.negatable:
-            if clause.is_question:
-                return False
-            if negated(text, rel_start):
-                return False
         return True
 
 
