@@ -29,7 +29,7 @@ MACROS = {
     "RETURN": r"(?:退貨|退換貨|退換|退回|退款|退費|解除契約|解約|解除)",
     "MAY": r"(?<![不無非未])(?:得|可|可以|能|有權|保留|隨時|逕行|逕自|自行)",
     # store credit instead of money (消保法 §19-2 III with 民法 §259)
-    "CREDIT": r"(?:購物金(?!額)|折價券|折抵券|抵用券|優惠券|點數|紅利|禮券|儲值金|回饋金|商品券|電子券|錢包|store ?credit|抵扣金|折抵金|現金券|禮物卡|折扣碼|優惠碼|折扣券|gift ?cards?|vouchers?|coupons?|(?<=[\u4e00-\u9fffa-z])(?<![臺台日美港民外硬紙貨韓泰新澳加特歐])幣)",  # a house coin (選品幣), not a currency
+    "CREDIT": r"(?:購物金(?!額)|折價券|折抵券|抵用券|抵用金|紅利金|優惠券|點數|紅利|禮券|儲值金|回饋金|商品券|電子券|錢包|store ?credit|抵扣金|折抵金|現金券|禮物卡|折扣碼|優惠碼|折扣券|gift ?cards?|vouchers?|coupons?|(?<=[\u4e00-\u9fffa-z])(?<![臺台日美港民外硬紙貨韓泰新澳加特歐])幣)",  # a house coin (選品幣), not a currency
     "NEG": r"(?:不得|不可|不能|不會|不應|不予|禁止|無權|絕不|並不|不)",
 }
 
@@ -374,6 +374,14 @@ def _c(key, label, lawful, pattern, condition=None, condition_label=""):
     return Category(key, label, lawful, re.compile(pattern), re.compile(condition) if condition else None, condition_label)
 
 
+# durable everyday goods, plainly in no 準則 §2 category (matched after the words of a lawful
+# category are taken out, so 奶瓶, 刮鬍刀, 隱形眼鏡 stay hygiene goods)
+_ORDINARY_GOODS = (r"盆器|花器|花盆|工具|用具|器具|器材|器皿|五金|零件|收納|置物|家飾|擺飾|裝飾品|窗簾|地毯|地墊|桌巾|"
+                   r"背包|後背包|皮夾|皮包|提袋|帽子|圍巾|手套|皮帶|領帶|眼鏡|太陽眼鏡|墨鏡|雨傘|陽傘|行李箱|"
+                   r"鍋具|鍋子|平底鍋|刀具|砧板|保溫瓶|水壺|餐盤|碗盤|花瓶|相框|時鐘|掛鐘|鬧鐘|桌子|椅子|沙發|櫃子|書櫃|書架|"
+                   r"電器|吸塵器|吹風機|電風扇|風扇|除濕機|清淨機|咖啡機|充電器|充電線|傳輸線|行動電源|滑鼠|鍵盤|螢幕|喇叭|音響|"
+                   r"手機殼|保護殼|保護貼|相機包|樂器|吉他|球拍|球具|運動器材|健身器材|露營|帳篷|自行車|腳踏車|安全帽|車用|汽車用品|"
+                   r"寵物用品|寵物玩具|項圈|牽繩|貓砂盆|模型|公仔|積木|拼圖|桌遊|畫具|畫材|筆記本|鋼筆|手帳")
 _OPENED = r"拆封|開封|拆開|開啟|啟封|已使用|使用過|試用|拆除包裝|破壞包裝|撕開|開通|兌換|刮開|opened|unsealed|used|worn"
 LAWFUL = [
     _c("perishable", "易於腐敗、保存期限較短或解約時即將逾期之商品（準則第2條第1款）", True,
@@ -404,7 +412,7 @@ UNLAWFUL = [
     _c("fake_custom", "僅就現有顏色、尺寸或規格所為之選擇，或接單後始生產之一般商品（非準則所稱客製化）", False,
        r"(?:顏色|尺寸|尺碼|規格|款式|花色|材質|選項|口味|組合).{0,12}(?:客製|訂製|訂做)|(?:客製|訂製|訂做).{0,12}(?:顏色|尺寸|尺碼|規格|款式|花色|選項|組合)|選擇.{0,8}(?:顏色|尺寸|規格|款式)"),
     _c("ordinary", "一般商品（不在準則第2條所列範圍）", False,
-       r"服飾|衣服|衣物|上衣|褲子|外套|洋裝|鞋|包包|飾品|配件|首飾|手錶|3c|電子產品|手機|電腦|筆電|平板|耳機|相機|家電|家具|寢具|燈具|玩具|文具|書籍|圖書|雜貨|生活用品|廚具|餐具|香氛|蠟燭|杯|商品一經售出|所有商品|全部商品|全館商品|本店商品|本站商品|任何商品"),
+       r"服飾|衣服|衣物|上衣|褲子|外套|洋裝|鞋|包包|飾品|配件|首飾|手錶|3c|電子產品|手機|電腦|筆電|平板|耳機|相機|家電|家具|寢具|燈具|玩具|文具|書籍|圖書|雜貨|生活用品|廚具|餐具|香氛|蠟燭|杯|" + _ORDINARY_GOODS + r"|商品一經售出|所有商品|全部商品|全館商品|本店商品|本站商品|任何商品"),
 ]
 _OPENED_RE = re.compile(_OPENED)
 _FAKE_CUSTOM = next(c for c in UNLAWFUL if c.key == "fake_custom")
@@ -443,12 +451,28 @@ def _fake_custom(subject: str) -> bool:
 _ALL_CUSTOM = re.compile(r"(?:所有|全部|全館|全店|本店|本站|本賣場|本網站|本公司)(?:之|的)?(?:商品|產品).{0,4}(?:皆|均|都|一律)?(?:為|屬|是|係)?.{0,4}(?:客製|客制|訂製|訂做|定製)")
 
 
+# the shop deeming goods to be of a lawful category (視為, 認定為 …) rather than naming them
+_DEEMED = re.compile(r"(?:即|均|皆|一律|將|亦|都|則)?(?:視為|視同|認定為|認定是|當作|當成|歸類為|歸為|列為|算作|算是|等同於?)"
+                     r"(?:是|屬|為)?(?:本店|本公司)?(?:之|的)?(?P<label>個人衛生用品|衛生用品|貼身衣物|客製化?(?:給付|商品)|訂製商品|"
+                     r"易於?腐敗(?:之|的)?商品|數位內容|影音商品|消耗品)")
+_ALL_EXCLUDED = "全面排除七日解除權"
+
+
 def classify_exclusion(subject: str) -> Placement:
     """Judge the goods and conditions named by an exclusion against 準則 §2.
 
     ``subject`` is the text that names what is excluded (the clause before the
     exclusion, its heading and, for a list, the listed items).
     """
+    deemed = _DEEMED.search(subject)
+    if deemed:
+        # 「泳衣一經拆封即視為個人衛生用品」: a label the shop gives is not the 準則 category;
+        # the goods themselves are judged, and at best a person decides
+        inner = classify_exclusion(subject[:deemed.start()] + " " + subject[deemed.end():])
+        if inner.verdict == "unlawful" and inner.reason != _ALL_EXCLUDED:
+            return inner
+        return Placement("review", (f"業者自行認定為{deemed.group('label')}之商品",),
+                         "業者自行認定之類別不等於準則第2條所列例外，須個案判斷")
     fake_custom = _fake_custom(subject)
     lawful = [c for c in LAWFUL if c.pattern.search(subject) and not (fake_custom and c.key == "custom")]
     # words of a lawful category (貼身衣物, 冷凍蛋糕) must not count again as ordinary
@@ -478,10 +502,12 @@ def classify_exclusion(subject: str) -> Placement:
             return Placement("review", tuple(c.label for c in lawful + unlawful),
                              "例外商品與一般商品並列，須人工確認排除範圍")
         return Placement("lawful", tuple(c.label for c in lawful), "屬準則第2條所列合理例外")
+    if unlawful:
+        # ordinary goods plainly outside 準則 §2 beside doubtful ones (「保養品及服飾」): the
+        # ordinary ones alone make the exclusion unlawful
+        return Placement("unlawful", tuple(c.label for c in unlawful), "不在準則第2條所列合理例外範圍")
     if grey:
         return Placement("review", tuple(c.label for c in grey), "商品類別是否屬準則第2條所列例外，須個案判斷")
-    if unlawful:
-        return Placement("unlawful", tuple(c.label for c in unlawful), "不在準則第2條所列合理例外範圍")
     if _CONDITION_USED.search(subject):
         noun = _opened_goods(subject)
         if noun:
@@ -496,7 +522,7 @@ def classify_exclusion(subject: str) -> Placement:
     if _named_goods(subject):
         # 「活體植栽（觀葉植物、多肉）…恕不適用七日解除權」: goods are named, but in no list
         return Placement("review", ("未列於準則第2條之商品",), "商品類別是否屬準則第2條所列例外，須個案判斷")
-    return Placement("unlawful", ("未限定商品範圍",), "全面排除七日解除權")
+    return Placement("unlawful", ("未限定商品範圍",), _ALL_EXCLUDED)
 
 
 # words that do not name goods: who, what in general, the refusal itself, list markers

@@ -475,3 +475,88 @@ def test_decorative_bullets_are_separate_lines():
     texts = [ev.text for ev in result.evidence]
     assert result.status is Status.FAIL
     assert any(t.startswith("♡ 內衣") for t in texts), texts  # its own clause, not glued to the line above
+
+
+# an exclusion naming plainly ordinary goods fails even when another listed item is unplaceable
+ORDINARY_BESIDE_UNPLACEABLE = [
+    ("garden-tools-soil", "盆器、園藝工具及培養土一經拆封恕不退換。", "盆器"),
+    ("filter-and-kettle", "濾芯及水壺一經拆封恕不退貨。", "水壺"),
+    ("cosmetics-and-clothes", "保養品及服飾拆封後恕不退換。", "服飾"),
+    ("pet-toys-and-sand", "寵物玩具、貓砂一經開封即不接受退貨。", "寵物玩具"),
+    ("phone-case-and-film", "手機殼、保護貼及包膜拆封後恕不退換。", "手機殼"),
+]
+ONLY_UNPLACEABLE = ["培養土一經拆封恕不退換。", "濾芯一經拆封恕不退貨。", "已拆封之保養品恕不退貨。"]
+
+
+@pytest.mark.parametrize("text,fragment", [c[1:] for c in ORDINARY_BESIDE_UNPLACEABLE], ids=[c[0] for c in ORDINARY_BESIDE_UNPLACEABLE])
+def test_p05_ordinary_goods_fail_beside_unplaceable(text, fragment):
+    result = judge(text)
+    assert result.status is Status.FAIL, result.message
+    assert any(fragment in ev.text for ev in result.evidence)
+
+
+@pytest.mark.parametrize("text", ONLY_UNPLACEABLE)
+def test_p05_only_unplaceable_goods_need_review(text):
+    assert judge(text).status is Status.NEEDS_REVIEW
+
+
+# a category the shop declares (視為個人衛生用品) is not the 準則 §2 category itself
+DECLARED = [
+    ("swimwear-deemed-hygiene", "泳衣、內衣一經拆封即視為個人衛生用品，恕不退換。", Status.NEEDS_REVIEW),
+    ("swimwear-deemed-intimate", "泳裝一經試穿即視同貼身衣物，恕不接受退貨。", Status.NEEDS_REVIEW),
+    ("bedding-deemed-hygiene", "枕頭套拆封後一律視為衛生用品，不適用七日解除權。", Status.NEEDS_REVIEW),
+    ("clothes-deemed-hygiene", "服飾一經拆封即視為個人衛生用品，恕不退換。", Status.FAIL),
+    ("all-goods-deemed-hygiene", "商品一經拆封即視為個人衛生用品，恕不退換。", Status.FAIL),
+    ("genuine-hygiene-listed", "已拆封之牙刷、刮鬍刀、衛生棉等個人衛生用品，恕不退換。", Status.PASS),
+    ("genuine-intimate-opened", "已拆封之內褲屬個人衛生用品，恕不接受退貨。", Status.PASS),
+]
+
+
+@pytest.mark.parametrize("text,expected", [c[1:] for c in DECLARED], ids=[c[0] for c in DECLARED])
+def test_p05_declared_category_is_not_the_category(text, expected):
+    result = judge(text)
+    assert result.status is expected, result.message
+    if expected is not Status.PASS:
+        assert result.evidence and result.evidence[0].text in text
+
+
+# a proviso that restores the right after a lawful exclusion is no exclusion of its own
+PROVISOS = [
+    "奶粉罐內之鋁箔封膜一經撕開即不適用七日解除權（保存期限較短）；未撕開鋁箔封膜者，不在此限，仍可退貨。",
+    "生鮮蔬果因易於腐敗，不適用七日解除權；常溫乾貨不在此限，仍得解除契約。",
+    "已拆封之電腦軟體不適用七日解除權，但未拆封者不在此限。",
+    "冷凍水餃不適用鑑賞期；惟運送中退冰者不在此限，仍可申請退貨。",
+]
+
+
+@pytest.mark.parametrize("text", PROVISOS)
+def test_p05_restoring_proviso_passes(text):
+    result = judge(text)
+    assert result.status is Status.PASS, (result.message, [e.text for e in result.evidence])
+
+
+def test_p05_proviso_does_not_excuse_an_unlawful_exclusion():
+    result = judge("特價商品不適用七日解除權；原價商品不在此限，仍可退貨。")
+    assert result.status is Status.FAIL
+    assert "特價" in result.evidence[0].text
+
+
+# 「由X負擔」: whoever X is, if not the consumer side the return is free for the consumer
+SHIPPING_PAYERS = [
+    ("shop-name", "退貨運費由青木小舖負擔，我們會提供超商退貨代碼。", Status.PASS),
+    ("brand-name", "七日內退貨之運費由森日選物全額負擔。", Status.PASS),
+    ("english-name", "退貨運費由 Mori Select 負擔。", Status.PASS),
+    ("platform", "退回商品之運費由蝦拍平台吸收。", Status.PASS),
+    ("buyer", "退貨運費由買家負擔。", Status.FAIL),
+    ("baby", "退貨運費由寶貝自行負擔唷。", Status.FAIL),
+    ("guest", "退貨運費由客人負擔。", Status.FAIL),
+    ("you", "退貨運費由您支付。", Status.FAIL),
+    ("both-halves", "退貨運費由雙方各半負擔。", Status.FAIL),
+    ("sender", "退貨運費由寄件人負擔。", Status.FAIL),
+]
+
+
+@pytest.mark.parametrize("text,expected", [c[1:] for c in SHIPPING_PAYERS], ids=[c[0] for c in SHIPPING_PAYERS])
+def test_p05_who_is_named_as_return_shipping_payer(text, expected):
+    result = judge(text)
+    assert result.status is expected, (result.message, [e.text for e in result.evidence])

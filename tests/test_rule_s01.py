@@ -171,3 +171,34 @@ def test_dates_are_not_durations(text):
     from compliance.normalize import normalize_plain
 
     assert [d.text for d in durations(normalize_plain(text)) if d.unit_days in (1.0, 365.0)] == []
+
+
+# store credit said with 存回/存入 and an explicit refusal of cash: the refused cash is no option
+CREDIT_REFUSING_CASH = [
+    ("points-restored-no-cash", "退貨款項一律以紅利點數方式存回會員帳戶，不另退還現金或刷退。", "紅利點數"),
+    ("credit-deposited-no-cash", "退款金額將以購物金存入會員帳戶，恕不退現。", "購物金"),
+    ("points-no-cash-refund", "退貨之款項以點數存回您的會員帳戶，不提供現金退款。", "點數"),
+    ("voucher-money-no-cash", "退貨後款項一律轉存為抵用金，不另退還現金。", "抵用金"),
+    ("gift-voucher-no-cash", "退款均以本店禮券補償，恕不退現。", "禮券"),
+    ("house-coin-no-cash", "退貨金額將以青木幣存入會員帳戶，不另退還現金。", "青木幣"),
+    ("credit-no-card-refund", "退款一律以購物金存回帳戶，不接受刷退或轉帳。", "購物金"),
+]
+CREDIT_WITH_CASH = [
+    ("points-used-restored", "退款將以原付款方式退還；以紅利點數折抵之部分，點數存回會員帳戶。"),
+    ("points-part-cash-rest", "使用點數折抵的部分將存回會員帳戶，現金部分以原付款方式退還。"),
+    ("credit-or-card-choice", "退款可選擇存回購物金或刷退至原信用卡。"),
+    ("cash-not-credit", "退款一律以原付款方式退還，不會以購物金或點數代替。"),
+]
+
+
+@pytest.mark.parametrize("text,fragment", [c[1:] for c in CREDIT_REFUSING_CASH], ids=[c[0] for c in CREDIT_REFUSING_CASH])
+def test_s01_credit_with_cash_refused_fails(text, fragment):
+    result = judge(text)
+    assert result.status is Status.FAIL, result.message
+    assert any(fragment in ev.text for ev in result.evidence), [e.text for e in result.evidence]
+
+
+@pytest.mark.parametrize("text", [c[1] for c in CREDIT_WITH_CASH], ids=[c[0] for c in CREDIT_WITH_CASH])
+def test_s01_credit_beside_money_passes(text):
+    result = judge(text)
+    assert result.status is Status.PASS, (result.message, [e.text for e in result.evidence])
