@@ -244,6 +244,7 @@ _SELF = re.compile(r"本(?:公司|網站|站|店|商店|賣場|平臺|商城|品
 # reported speech (客服竟然跟我說：「商品已拆封，恕不退貨喔。」). A shop's own page speaks
 # as 本店／我們／小編 to 您 and quotes no one.
 _BYLINE = re.compile(r"(?:^|\n)[ \t\u3000]*(?:文|撰文|撰稿|作者|記者|編輯|採訪|整理|圖文|口述|by)[ \t\u3000]*[／/:：|｜]"
+                     r"|(?:^|\n)作者[ \t\u3000]+[^\n]{1,40}\n[ \t\u3000]*(?:看板|標題)"  # a forum post's header
                      r"|(?:律師|醫師|記者|編輯|消費|法律|專家)專欄|本文作者|專欄作家"
                      r"|(?:^|\n)[^\n]{0,24}記者[^\n]{0,12}(?:報導|／|/)", re.IGNORECASE)
 _PEN_NAME = re.compile(r"筆者")
@@ -251,6 +252,9 @@ _PEN_NAME = re.compile(r"筆者")
 _PUBLICATION = re.compile(r"讀者|編輯部|編輯小結|延伸閱讀|懶人包|這篇文章|本篇文章|筆者|受訪|轉述|當事人|記者|消保官(?:也|則)?(?:表示|指出|提醒|說)")
 _REPORTED = with_first_chars(re.compile(r"(?<!不會)(?<!不能)(?<!不)(?<!別)(?:說|表示|回覆|回應|回答|回我|告訴我|寫著|寫道|轉述|強調|坦言|指出|回說|改口說)"
                        r"(?:的回覆|道)?[ \t]*[:：,，]?[ \t]*[「『“\"]([^」』”\"\n]{2,80})[」』”\"]"))
+# reported speech without quote marks: 「客服跟我說特價商品不能退」
+_REPORTED_TO_ME = with_first_chars(re.compile(
+    r"(?:跟我|對我|回我|告訴我|回覆我|和我|向我)(?![們司])(?:說|講|表示|解釋)?[:：,，]?[^。\n]{0,30}?(?:恕不|不能|不可以?|概不|無法|不接受|不退|不換|拒絕)"))
 # what a quoted shop clause says: a refusal, a condition, a rule
 _RULE_WORDS = re.compile(r"恕|不|概|無法|拒|須|需|規定|條款|須知|退|換|視為|為準|限|逾")
 _SENTENCE_ENDS = "。！？!?\n"
@@ -262,7 +266,8 @@ _NARRATOR = with_first_chars(re.compile(r"(?<![自本])我(?![們司方國])"))
 def _writer_voice(original: str) -> bool:
     """Does the text speak as a writer reporting on shops (blog, news, explainer, column)?"""
     byline = bool(_BYLINE.search(original[:400])) or bool(_PEN_NAME.search(original))
-    reported = sum(1 for q in _REPORTED.findall(original) if _RULE_WORDS.search(q))
+    reported = (sum(1 for q in _REPORTED.findall(original) if _RULE_WORDS.search(q))
+                + len(_REPORTED_TO_ME.findall(original)))
     narration = 0
     for m in _NARRATOR.finditer(original):
         # 「Q：我可以退貨嗎？」 is a shop's FAQ speaking for its customer

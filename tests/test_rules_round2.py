@@ -208,6 +208,14 @@ def test_a_writing_without_its_byline_is_still_not_judged(name):
     assert {r.status for r in results} == {Status.NOT_APPLICABLE}
 
 
+@pytest.mark.parametrize("name", ["forum_ptt", "forum_dcard", "blog_simplified"])
+def test_a_short_forum_post_or_a_simplified_blog_is_not_judged(name):
+    """A forum header (作者 … 看板), speech reported without quote marks (客服跟我說特價商品不能退),
+    “…” quotes of a Simplified text."""
+    results = evaluate([Document(f"{name}.txt", _text(name))], PACK)
+    assert {r.status for r in results} == {Status.NOT_APPLICABLE}
+
+
 SHOP_EXPECTED = {
     # the FAQ's questions speak as the customer; its answers are the shop's terms
     "shop_faq": {"M02": P, "M07": P, "M08": P, "M09": P, "M10": P, "M11": P, "M12": P, "M14": P,
@@ -254,4 +262,12 @@ def test_a_shop_that_says_what_it_will_never_write_is_judged():
     text = ("本店退換貨說明\nSALE 區的商品、福袋、聯名款通通可以退，我們不會說「特價品不退」。"
             + _text("shop_casual"))
     results = {r.rule_id: r.status for r in evaluate([Document("shop.txt", text)], PACK)}
+    assert Status.NOT_APPLICABLE not in results.values()
+
+
+def test_a_shop_faq_that_asks_to_be_told_is_judged():
+    text = ("Q：收到的商品有問題怎麼辦？\nA：請跟我們說，我們不能讓您吃虧，會立即補寄。\n"
+            "Q：可以退貨嗎？\nA：收到商品後七天內都可以跟我們說要退貨，不需要任何理由，運費由我們負擔。\n"
+            + _text("shop_faq"))
+    results = {r.rule_id: r.status for r in evaluate([Document("faq.txt", text)], PACK)}
     assert Status.NOT_APPLICABLE not in results.values()
