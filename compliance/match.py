@@ -169,6 +169,10 @@ _PROTECTIVE_MENTION = re.compile(
 # 「本店不保留…最終解釋權」, 「並未保留任何…之權利」, 「不享有…」: a power disclaimed, up to the
 # end of its phrase
 _DISCLAIMED = re.compile(r"(?:不|並不|並未|未曾|未|絕不|決不|從未|從不|毋)(?:保留|享有|擁有|具有|具備|保有|持有|主張)")
+_OPENS_DISCLAIMED = re.compile(MACROS["TRADER"] + r"(?:亦|也|並|絕|決|從)?(?P<neg>不|未|並未|未曾|無|沒有|並無|絕不|從未|從不)"
+                               r"(?:保留|享有|擁有|具有|保有|持有|有權)")
+_NO_POWER_BEFORE = re.compile(r"(?:無|沒有|並無|毫無|不具)(?:任何)?$")
+_POWER_NOUN = re.compile(r"(?:之|的)?(?:權利|權限|權)(?!益)")
 # 「本公司仍得保留…」: the trader keeping a power of its own is not a protected right
 _TRADER_KEEPS = re.compile(MACROS["TRADER"] + r".{0,6}仍(?:得|可|有權|能|保有)$")
 
@@ -181,6 +185,15 @@ def negated(clause: str, hit_start: int) -> str | None:
     negation is part of the hit.
     """
     before = clause[:hit_start]
+    # a hit that opens with the trader disclaiming a power (「本公司絕不保留取消任何訂單的權利」)
+    # or a power the trader says it has not (「本公司無隨時變更條款之權」)
+    m = _OPENS_DISCLAIMED.match(clause, hit_start)
+    if m is not None:
+        return m.group("neg")
+    if _NO_POWER_BEFORE.search(before[-6:]):
+        end = clause.find(",", hit_start)
+        if _POWER_NOUN.search(clause, hit_start, len(clause) if end == -1 else end):
+            return _NO_POWER_BEFORE.search(before[-6:]).group()
     # the hit begins with the second half of a negated compound: 無|須, 不|需, 毋|須
     if before[-1:] in ("無", "毋", "不", "免", "勿") and clause[hit_start:hit_start + 1] in "須需必用得應要":
         return before[-1:] + clause[hit_start:hit_start + 1]

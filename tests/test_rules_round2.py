@@ -135,6 +135,23 @@ CASES: list[tuple[str, str, str]] = [
     ("P04", P, "Q：店家可以隨時取消我的訂單嗎？\nA：不會，訂單成立後我們不會任意取消。"),
     ("P04", F, "Q：店家可以取消我的訂單嗎？\nA：可以，本店得隨時取消訂單。"),
     ("U01", P, "我們不會在約定裡寫「商品有瑕疵請在24小時內反應，不然不受理」。"),
+    # --- a power disclaimed, in every rule that speaks of the trader's powers ---------------
+    ("P04", P, "本公司並未保留取消已成立訂單之權利。"),
+    ("P04", P, "本店不享有任意終止契約之權利。"),
+    ("P04", P, "本平台無隨時終止服務之權，終止須有正當理由。"),
+    ("P04", P, "賣方不保留任意解除本合約之權利。"),
+    ("P04", P, "本公司絕不保留取消任何訂單的權利。"),
+    ("P03", P, "本公司無隨時變更條款之權。"),
+    ("P03", P, "本公司並無片面變更契約之權利。"),
+    ("P03", P, "本店並不保有修改價格之權利，已成立之訂單依原價出貨。"),
+    ("P03", P, "我們沒有保留最後決定權，一切依法處理。"),
+    ("P03", P, "本站不享有單方修改本條款之權利。"),
+    ("P03", P, "本公司未保留隨時修改本條款之權利。"),
+    ("P03", F, "本公司保留隨時修改本條款之權利，不另行通知。"),
+    ("P02", P, "本公司並未保留將會員資料提供予第三人之權利。"),
+    ("P06", P, "本店不保留以實物為準之權利，商品頁面資訊均為契約內容。"),
+    ("P07", P, "本公司不享有以自身交易紀錄為唯一認定依據之權利。"),
+    ("P01", P, "本公司並未保留拒絕會員刪除個人資料之權利。"),
     # --- mandatory items said the way a small shop or a FAQ says them -----------------------
     ("M01", P, "阿嬤的果醬小舖（負責人：陳美玉）\n電話：049-2345-678\nEmail：jam@ama.example\n地址：南投縣埔里鎮中山路三段100號"),
     ("M01", F, "（負責人：陳美玉）\n電話：049-2345-678\nEmail：jam@ama.example\n地址：南投縣埔里鎮中山路三段100號"),
@@ -271,3 +288,21 @@ def test_a_shop_faq_that_asks_to_be_told_is_judged():
             + _text("shop_faq"))
     results = {r.rule_id: r.status for r in evaluate([Document("faq.txt", text)], PACK)}
     assert Status.NOT_APPLICABLE not in results.values()
+
+
+from compliance.match import negated  # noqa: E402
+
+
+@pytest.mark.parametrize("clause,hit_word,protective", [
+    ("本店不保留本條款之最終解釋權", "最終解釋權", True),
+    ("本公司並未保留任何片面變更條款之權利", "片面變更", True),
+    ("本公司絕不保留取消任何訂單的權利", "本公司", True),
+    ("本公司無隨時變更條款之權", "隨時變更", True),
+    ("本公司無隨時變更條款之義務,但得隨時調整售價", "隨時調整", False),
+    ("如未保留發票,恕不退貨", "恕不退貨", False),
+    ("本公司保留隨時修改本條款之權利", "本公司", False),
+    ("如遇原物料上漲,本店將自行吸收,不向已下單之顧客收取差價", "收取差價", True),
+], ids=["不保留", "並未保留", "trader-opens-with-disclaimer", "無…之權", "a-later-power-is-kept",
+        "a-comma-ends-the-scope", "reserved", "不向…收取"])
+def test_disclaimed_powers(clause, hit_word, protective):
+    assert bool(negated(clause, clause.index(hit_word))) is protective
