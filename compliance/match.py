@@ -174,6 +174,8 @@ _OPENS_DISCLAIMED = re.compile(MACROS["TRADER"] + r"(?:亦|也|並|絕|決|從)?
 _NO_POWER_BEFORE = re.compile(r"(?:無|沒有|並無|毫無|不具)(?:任何)?$")
 _POWER_NOUN = re.compile(r"(?:之|的)?(?:權利|權限|權)(?!益)")
 # 「本公司仍得保留…」: the trader keeping a power of its own is not a protected right
+# 「…終止會員後，仍得永久保存並利用您的個人資料」: what is kept is the trader's use of the data
+_KEEPS_DATA = re.compile(r"(?:永久|繼續|持續)?(?:保存|保留|留存|利用|蒐集|處理)")
 _TRADER_KEEPS = re.compile(MACROS["TRADER"] + r".{0,6}仍(?:得|可|有權|能|保有)$")
 
 
@@ -227,7 +229,8 @@ def negated(clause: str, hit_start: int) -> str | None:
     unaffected = None
     for unaffected in _UNAFFECTED.finditer(tail):
         pass
-    if unaffected is not None and not _TRADER_KEEPS.search(tail[:unaffected.start()][-8:] + unaffected.group()):
+    if unaffected is not None and not _TRADER_KEEPS.search(tail[:unaffected.start()][-8:] + unaffected.group()) \
+            and not _KEEPS_DATA.match(tail, unaffected.end()):
         return unaffected.group()
     return None
 
