@@ -278,8 +278,12 @@ def _writer_voice(original: str) -> bool:
                 or _QUESTION_START.match(original, start):
             continue
         narration += 1
-    if byline and (reported >= 1 or narration >= 3):
+    if byline and reported >= 1:
         return True
+    if byline and narration >= 3:
+        # a shop's brand story signed by its founder (「文／店長阿明」) above its own rules
+        # still speaks as 本店／我們 more than as 我
+        return len(_SELF.findall(original)) * 2 < narration
     if reported >= 2 and len(_PUBLICATION.findall(original)) >= 2:
         return True  # an explainer quoting shops' clauses, without a byline
     return narration >= 5 and reported >= 1

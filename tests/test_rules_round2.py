@@ -329,3 +329,12 @@ from compliance.match import negated  # noqa: E402
         "a-comma-ends-the-scope", "reserved", "不向…收取"])
 def test_disclaimed_powers(clause, hit_word, protective):
     assert bool(negated(clause, clause.index(hit_word))) is protective
+
+
+def test_a_shop_page_with_a_signed_brand_story_is_judged():
+    story = ("品牌故事\n文／店長阿明\n我從小在茶園長大，我記得阿公每天清晨就上山採茶。"
+             "後來我接下家裡的茶園，我們決定把好茶直接送到大家手上。\n")
+    text = story + _text("shop_faq")
+    results = {r.rule_id: r.status for r in evaluate([Document("shop.txt", text)], PACK)}
+    assert Status.NOT_APPLICABLE not in results.values()
+    assert results["M10"] is Status.PASS
