@@ -498,9 +498,13 @@ def check_withdrawal_period(rule: Rule, ctx: Context) -> Result:
         hit = Hit(p, c, c.start + d.start, c.start + d.end, None)
         if d.days < minimum:
             bad.append((hit, f"期間僅{d.text}，少於法定七日"))
+        elif event == "pay" and _supplied_on_payment(c):
+            # a service received when paid for (「付款完成即開通課程」): payment is 接受服務
+            good.append((hit, "receipt"))
         elif event in ("order", "ship", "pay"):
             label = {"order": "訂購／下單", "ship": "出貨", "pay": "付款"}[event]
-            bad.append((hit, f"自{label}起算，非自收受商品起算"))
+            received = "接受服務" if _SERVICE.search(f"{c.heading} {c.text}") else "收受商品"
+            bad.append((hit, f"自{label}起算，非自{received}起算"))
         else:
             good.append((hit, event))
     if bad:
@@ -513,6 +517,17 @@ def check_withdrawal_period(rule: Rule, ctx: Context) -> Result:
         conf = 0.9 if event == "receipt" else 0.7
         return _result(rule, Status.PASS, _pass_message(rule), [hit.evidence("七日解除權期間")], conf)
     return _result(rule, Status.FAIL, rule.message, _absence(ctx, "七日解除權之告知"), 0.8)
+
+
+# 消保法 §19 I counts from 收受商品或接受服務: a service (an online course, a subscription) is
+# received when it is supplied, which is the payment only when the service starts with it
+_SERVICE = re.compile(r"課程|線上服務|訂閱|會員資格|會籍|方案|諮詢服務|教學|授課|課堂|直播|票券|服務期間")
+_ON_PAYMENT = re.compile(r"(?:付款|繳費|購買|完成交易|結帳)(?:完成|成功)?(?:後|時|當下)?(?:即|立即|隨即|馬上|自動|當下|同時)(?:為您)?"
+                         r"(?:開通|開放|提供|啟用|開課|開始(?:提供|上課|觀看|使用)|可(?:觀看|上課|使用|收看|登入))")
+
+
+def _supplied_on_payment(c: Clause) -> bool:
+    return bool(_SERVICE.search(f"{c.heading} {c.text}") and _ON_PAYMENT.search(c.text))
 
 
 def check_refund(rule: Rule, ctx: Context) -> Result:
@@ -550,7 +565,7 @@ def check_refund(rule: Rule, ctx: Context) -> Result:
                 continue
             if pat.name == "store-credit-only" and _one_option_of_a_list(h):
                 continue
-            findings.append((h, h.pattern.name))
+            findings.append((h, h.pattern.note or h.pattern.name))
     if not findings:
         return _result(rule, Status.PASS, _pass_message(rule), confidence=0.8)
     notes = "；".join(dict.fromkeys(n for _, n in findings))
@@ -635,7 +650,7 @@ def check_withdrawal_restrictions(rule: Rule, ctx: Context) -> Result:
     local = set(rule.params.get("local_unless", []))
     for pat in rule.patterns:
         for h in (_local_find(ctx, pat) if pat.name in local else ctx.find(pat)):
-            (reviews if h.pattern.status is Status.NEEDS_REVIEW else fails).append((h, h.pattern.name))
+            (reviews if h.pattern.status is Status.NEEDS_REVIEW else fails).append((h, h.pattern.note or h.pattern.name))
     exclusion = Pattern(name="exclusion", match=compile_regex(rule.params["exclusion"]),
                         unless=tuple(compile_regex(u) for u in rule.params.get("exclusion_unless", [])))
     list_intro = compile_regex(rule.params["list_intro"])

@@ -56,6 +56,7 @@ class Pattern:
     confidence: float = 0.9
     heading: object | None = None  # regex over clause heading + text, optional context
     source: str = ""
+    note: str = ""  # what the pattern finds, in zh-TW, for messages
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,7 @@ def _patterns(path: Path, field_name: str, items, default_status: Status,
             confidence=float(item.get("confidence", 0.9)),
             heading=rx(item["heading"], "heading") if item.get("heading") else None,
             source=str(item["match"]),
+            note=str(item.get("note", "")),
         ))
     return tuple(out)
 

@@ -169,3 +169,31 @@ _WORDINGS = ["內可申請退貨。", "內得解除契約。", "內都可以退�
 def test_m10_period_and_event_grid(period, event, wording):
     expected = Status.PASS if _PERIODS[period] >= 7 and _EVENTS[event] else Status.FAIL
     assert judge(f"消費者於{event}{period}{wording}").status is expected
+
+
+# Services (消保法 §19 I: 「收受商品或接受服務後七日內」). Decision: the period runs from the
+# moment the service is received. When an online course is opened only at the consumer's
+# request, payment comes before 接受服務, so a period counted from payment can end before the
+# statutory one would (施行細則 lets the consumer withdraw before receipt, too): still the
+# wrong event, named as 接受服務 in the message. When the service starts with the payment
+# (「付款完成即開通」), payment is 接受服務 and the clause is lawful. Goods counted from
+# payment, ordering or shipping always fail.
+SERVICES = [
+    ("course-on-request", "本線上課程於付款後七日內得申請解除契約，課程於您申請開通後始提供。", Status.FAIL, "接受服務"),
+    ("course-opened-on-payment", "本線上課程於付款完成即開通，付款後七日內得申請解除契約並全額退款。", Status.PASS, ""),
+    ("course-open-at-once", "線上課程付款後立即開放觀看，自付款日起七日內可申請解除契約。", Status.PASS, ""),
+    ("plan-opened-on-payment", "付款後即開通會員方案，付款後7天內可申請解除契約。", Status.PASS, ""),
+    ("subscription-from-order", "訂閱方案自下單日起七日內可申請解除契約。", Status.FAIL, "接受服務"),
+    ("goods-shipped-on-payment", "商品付款後即出貨，付款後七日內可退貨。", Status.FAIL, "收受商品"),
+    ("goods-from-payment", "商品於付款後七日內得申請退貨。", Status.FAIL, "收受商品"),
+    ("goods-from-shipping", "商品自出貨日起七日內可辦理退貨。", Status.FAIL, "收受商品"),
+]
+
+
+@pytest.mark.parametrize("text,expected,received", [c[1:] for c in SERVICES], ids=[c[0] for c in SERVICES])
+def test_m10_service_counted_from_receipt_of_the_service(text, expected, received):
+    result = judge(text)
+    assert result.status is expected, result.message
+    if received:
+        assert f"非自{received}起算" in result.message
+        assert result.evidence and result.evidence[0].text in text

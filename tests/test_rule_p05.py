@@ -7,6 +7,8 @@ trader-paid return shipping) must pass.
 """
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from compliance.engine import check_documents, evaluate
@@ -560,3 +562,23 @@ SHIPPING_PAYERS = [
 def test_p05_who_is_named_as_return_shipping_payer(text, expected):
     result = judge(text)
     assert result.status is expected, (result.message, [e.text for e in result.evidence])
+
+
+# user-facing messages are zh-TW: no machine pattern name (return-shipping-charged) in them
+_MACHINE_NAME = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)+")
+_TRIGGERING = [
+    "退貨運費由買家負擔，退貨須經客服審核同意後始可辦理，並酌收10%整新費，且須保持全新未拆封。",
+    "退款一律以購物金存回會員帳戶，恕不退現；退款每月25日統一辦理。貨到付款者一律以購物金退還。",
+    "特價商品恕不退換。商品自下單日起三日內可退貨，鑑賞期內請說明退貨理由。退貨次數限一次。訂金恕不退還。",
+    "Refunds are issued as store credit only. Items can be returned within 3 days of delivery. A 15% restocking fee applies.",
+    "已拆封之保養品恕不退貨。泳衣一經拆封即視為個人衛生用品，恕不退換。退回商品須於七日內寄達本公司。",
+]
+
+
+@pytest.mark.parametrize("text", _TRIGGERING)
+def test_messages_carry_no_machine_pattern_names(text):
+    results = evaluate([Document("shop/terms.txt", text)], PACK, assume_terms=True)
+    assert any(r.status in FINDING for r in results if r.rule_id in ("P05", "S01"))
+    for r in results:
+        for word in _MACHINE_NAME.findall(r.message):
+            assert len(word.replace("-", "")) < 3, (r.rule_id, r.message)
