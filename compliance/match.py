@@ -471,6 +471,7 @@ _ALL_CUSTOM = re.compile(r"(?:所有|全部|全館|全店|本店|本站|本賣�
 _DEEMED = re.compile(r"(?:即|均|皆|一律|將|亦|都|則)?(?:視為|視同|認定為|認定是|當作|當成|歸類為|歸為|列為|算作|算是|等同於?)"
                      r"(?:是|屬|為)?(?:本店|本公司)?(?:之|的)?(?P<label>個人衛生用品|衛生用品|貼身衣物|客製化?(?:給付|商品)|訂製商品|"
                      r"易於?腐敗(?:之|的)?商品|數位內容|影音商品|消耗品)")
+_DEEMED_WEAK = re.compile(r"(?:即|均|皆|一律|都|則)(?:屬於?|為|是)(?:本店|本公司)?(?:之|的)?(?P<label>個人衛生用品|衛生用品|貼身衣物|客製化?(?:給付|商品)|訂製商品)")
 _ALL_EXCLUDED = "全面排除七日解除權"
 
 
@@ -480,6 +481,12 @@ def classify_exclusion(subject: str) -> Placement:
     ``subject`` is the text that names what is excluded (the clause before the
     exclusion, its heading and, for a list, the listed items).
     """
+    weak = _DEEMED_WEAK.search(subject)
+    if weak:
+        # 「商品如已拆封即屬個人衛生用品」: the goods outside the label decide when they are unlawful
+        inner = classify_exclusion(subject[:weak.start()] + " " + subject[weak.end():])
+        if inner.verdict == "unlawful" and inner.reason != _ALL_EXCLUDED:
+            return inner
     deemed = _DEEMED.search(subject)
     if deemed:
         # 「泳衣一經拆封即視為個人衛生用品」: a label the shop gives is not the 準則 category;
@@ -505,6 +512,11 @@ def classify_exclusion(subject: str) -> Placement:
     hard_unlawful = [c for c in unlawful if c.key != "ordinary"]
     if hard_unlawful:
         return Placement("unlawful", tuple(c.label for c in hard_unlawful), "不在準則第2條所列合理例外範圍")
+    if lawful and unlawful and not ({c.key for c in lawful} == {"custom"} and _SPEC.search(subject)):
+        # 「眼鏡及隱形眼鏡」: ordinary goods listed beside lawful ones are excluded unlawfully
+        # (customisation to the consumer's specification is lawful whatever the goods:
+        # 「依您上傳之照片印製之馬克杯、抱枕」)
+        return Placement("unlawful", tuple(c.label for c in unlawful), "一般商品與例外商品並列，一般商品不在準則第2條所列合理例外範圍")
     if lawful:
         missing = [c for c in lawful if c.condition and not c.condition.search(subject)]
         if missing:

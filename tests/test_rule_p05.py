@@ -486,8 +486,10 @@ ORDINARY_BESIDE_UNPLACEABLE = [
     ("cosmetics-and-clothes", "保養品及服飾拆封後恕不退換。", "服飾"),
     ("pet-toys-and-sand", "寵物玩具、貓砂一經開封即不接受退貨。", "寵物玩具"),
     ("phone-case-and-film", "手機殼、保護貼及包膜拆封後恕不退換。", "手機殼"),
+    ("pots-beside-plants", "花器、陶盆與多肉植物一經售出恕不退換。", "花器"),
+    ("glasses-beside-lenses", "眼鏡及隱形眼鏡一經拆封恕不退換。", "眼鏡"),
 ]
-ONLY_UNPLACEABLE = ["培養土一經拆封恕不退換。", "濾芯一經拆封恕不退貨。", "已拆封之保養品恕不退貨。"]
+ONLY_UNPLACEABLE = ["培養土一經拆封恕不退換。", "濾芯一經拆封恕不退貨。", "已拆封之保養品恕不退貨。", "多肉植物一經售出恕不退換。"]
 
 
 @pytest.mark.parametrize("text,fragment", [c[1:] for c in ORDINARY_BESIDE_UNPLACEABLE], ids=[c[0] for c in ORDINARY_BESIDE_UNPLACEABLE])
@@ -511,6 +513,9 @@ DECLARED = [
     ("all-goods-deemed-hygiene", "商品一經拆封即視為個人衛生用品，恕不退換。", Status.FAIL),
     ("genuine-hygiene-listed", "已拆封之牙刷、刮鬍刀、衛生棉等個人衛生用品，恕不退換。", Status.PASS),
     ("genuine-intimate-opened", "已拆封之內褲屬個人衛生用品，恕不接受退貨。", Status.PASS),
+    ("goods-in-general-are-hygiene", "商品如已拆封即屬個人衛生用品，恕不退貨。", Status.FAIL),
+    ("intimate-opened-is-hygiene", "內衣褲拆封後即屬個人衛生用品，恕不退換。", Status.PASS),
+    ("lenses-and-brushes", "已拆封之隱形眼鏡、牙刷恕不退換。", Status.PASS),
 ]
 
 
@@ -528,6 +533,7 @@ PROVISOS = [
     "生鮮蔬果因易於腐敗，不適用七日解除權；常溫乾貨不在此限，仍得解除契約。",
     "已拆封之電腦軟體不適用七日解除權，但未拆封者不在此限。",
     "冷凍水餃不適用鑑賞期；惟運送中退冰者不在此限，仍可申請退貨。",
+    "已開封之雜誌不適用七日解除權；未開封者不在此限。",
 ]
 
 
@@ -537,10 +543,12 @@ def test_p05_restoring_proviso_passes(text):
     assert result.status is Status.PASS, (result.message, [e.text for e in result.evidence])
 
 
-def test_p05_proviso_does_not_excuse_an_unlawful_exclusion():
-    result = judge("特價商品不適用七日解除權；原價商品不在此限，仍可退貨。")
+@pytest.mark.parametrize("text,fragment", [("特價商品不適用七日解除權；原價商品不在此限，仍可退貨。", "特價"),
+                                           ("預購商品恕不退貨，但商品有瑕疵者不在此限。", "預購")])
+def test_p05_proviso_does_not_excuse_an_unlawful_exclusion(text, fragment):
+    result = judge(text)
     assert result.status is Status.FAIL
-    assert "特價" in result.evidence[0].text
+    assert fragment in result.evidence[0].text
 
 
 # 「由X負擔」: whoever X is, if not the consumer side the return is free for the consumer
@@ -555,6 +563,13 @@ SHIPPING_PAYERS = [
     ("you", "退貨運費由您支付。", Status.FAIL),
     ("both-halves", "退貨運費由雙方各半負擔。", Status.FAIL),
     ("sender", "退貨運費由寄件人負擔。", Status.FAIL),
+    ("receiver", "退貨運費由收貨人負擔。", Status.FAIL),
+    ("formal-you", "退貨運費由台端負擔。", Status.FAIL),
+    ("everyone", "退貨運費由大家自行負擔喔。", Status.FAIL),
+    ("party-a", "退貨運費由甲方負擔。", Status.FAIL),
+    ("consumer-side", "退貨運費由消費方負擔。", Status.FAIL),
+    ("carrier-absorbs", "退貨運費由物流公司吸收，消費者無須付費。", Status.PASS),
+    ("long-shop-name", "退貨的運費會由阿嬤的柑仔店負擔。", Status.PASS),
 ]
 
 

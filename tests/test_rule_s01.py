@@ -182,12 +182,17 @@ CREDIT_REFUSING_CASH = [
     ("gift-voucher-no-cash", "退款均以本店禮券補償，恕不退現。", "禮券"),
     ("house-coin-no-cash", "退貨金額將以青木幣存入會員帳戶，不另退還現金。", "青木幣"),
     ("credit-no-card-refund", "退款一律以購物金存回帳戶，不接受刷退或轉帳。", "購物金"),
+    ("cash-refused-after", "退款以購物金存入帳戶，現金恕不退還。", "購物金"),
+    ("card-refund-refused-after", "退貨款項將全數轉為購物金，刷退恕不受理。", "購物金"),
+    ("points-no-cash-back", "退款將以點數形式回饋至會員帳戶，無法退回現金。", "點數"),
 ]
 CREDIT_WITH_CASH = [
     ("points-used-restored", "退款將以原付款方式退還；以紅利點數折抵之部分，點數存回會員帳戶。"),
     ("points-part-cash-rest", "使用點數折抵的部分將存回會員帳戶，現金部分以原付款方式退還。"),
     ("credit-or-card-choice", "退款可選擇存回購物金或刷退至原信用卡。"),
     ("cash-not-credit", "退款一律以原付款方式退還，不會以購物金或點數代替。"),
+    ("cash-payers-by-transfer", "退款以原付款方式退還，現金付款者以匯款退還。"),
+    ("card-not-credit", "退款將退回原信用卡，不會轉為購物金。"),
 ]
 
 
