@@ -175,6 +175,23 @@ CASES: list[tuple[str, str, str]] = [
     ("P03", P, "條款修改時，本公司將個別通知您，並於公告三十日後生效；您不同意者得終止契約。"),
     ("P03", P, "條款如有修改，將經您同意後，於網站公告時生效。"),
     ("P01", P, "您終止會員後，仍得請求刪除您的個人資料，本公司不得拒絕。"),
+    # --- half a day, on leaving the store, points and services ended without compensation ---
+    ("U01", R, "生鮮品到貨超過半天恕不受理瑕疵。"),
+    ("U01", R, "請於取貨當下檢查，離開門市後如有破損恕不處理。"),
+    ("U01", R, "瑕疵請於簽收前開箱確認，簽收後一律不予受理。"),
+    ("U01", R, "商品到貨後請立即檢查，隔夜後發現之碰傷恕不負責。"),
+    ("U01", P, "商品到貨後請立即檢查，如有碰傷請與我們聯繫，我們將依民法負瑕疵擔保責任。"),
+    ("U01", P, "隔日到貨，如有瑕疵請於七日內通知。"),
+    ("P04", F, "本公司因故取消訂單時，除退還貨款外，不負其他賠償責任。"),
+    ("P04", P, "因商品缺貨取消訂單時，本公司將全額退款。"),
+    ("P04", F, "本網站得暫停或終止全部或部分服務，會員不得要求任何補償。"),
+    ("P04", P, "本網站因系統維護暫停服務時，將事先公告。"),
+    ("P03", F, "本公司得隨時調降或取消會員之紅利點數，恕不另行通知。"),
+    ("P03", F, "會員等級及優惠內容，本公司得隨時調整，會員不得異議。"),
+    ("P03", P, "會員優惠內容如有調整，將於三十日前通知，已取得之點數不受影響。"),
+    ("P01", F, "您同意不對本公司提出查詢或更正個人資料之要求。"),
+    ("P01", F, "會員不得以任何理由要求刪除其消費紀錄及個人資料。"),
+    ("P01", P, "會員得以書面要求刪除其消費紀錄及個人資料。"),
     # --- mandatory items said the way a small shop or a FAQ says them -----------------------
     ("M01", P, "阿嬤的果醬小舖（負責人：陳美玉）\n電話：049-2345-678\nEmail：jam@ama.example\n地址：南投縣埔里鎮中山路三段100號"),
     ("M01", F, "（負責人：陳美玉）\n電話：049-2345-678\nEmail：jam@ama.example\n地址：南投縣埔里鎮中山路三段100號"),
@@ -248,7 +265,7 @@ def test_a_writing_without_its_byline_is_still_not_judged(name):
     assert {r.status for r in results} == {Status.NOT_APPLICABLE}
 
 
-@pytest.mark.parametrize("name", ["forum_ptt", "forum_dcard", "blog_simplified"])
+@pytest.mark.parametrize("name", ["forum_ptt", "forum_dcard", "blog_simplified", "gov_faq"])
 def test_a_short_forum_post_or_a_simplified_blog_is_not_judged(name):
     """A forum header (作者 … 看板), speech reported without quote marks (客服跟我說特價商品不能退),
     “…” quotes of a Simplified text."""
