@@ -392,7 +392,7 @@ def _c(key, label, lawful, pattern, condition=None, condition_label=""):
 
 # durable everyday goods, plainly in no 準則 §2 category (matched after the words of a lawful
 # category are taken out, so 奶瓶, 刮鬍刀, 隱形眼鏡 stay hygiene goods)
-_ORDINARY_GOODS = (r"盆器|花器|花盆|工具|用具|器具|器材|器皿|五金|零件|收納|置物|家飾|擺飾|裝飾品|窗簾|地毯|地墊|桌巾|"
+_ORDINARY_GOODS = (r"盆器|花器|花盆|工具|用具|器具|器材|器皿|五金|零件|家飾|擺飾|裝飾品|窗簾|地毯|地墊|桌巾|"
                    r"背包|後背包|皮夾|皮包|提袋|帽子|圍巾|手套|皮帶|領帶|眼鏡|太陽眼鏡|墨鏡|雨傘|陽傘|行李箱|"
                    r"鍋具|鍋子|平底鍋|刀具|砧板|保溫瓶|水壺|餐盤|碗盤|花瓶|相框|時鐘|掛鐘|鬧鐘|桌子|椅子|沙發|櫃子|書櫃|書架|"
                    r"電器|吸塵器|吹風機|電風扇|風扇|除濕機|清淨機|咖啡機|充電器|充電線|傳輸線|行動電源|滑鼠|鍵盤|螢幕|喇叭|音響|"

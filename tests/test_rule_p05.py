@@ -597,3 +597,28 @@ def test_messages_carry_no_machine_pattern_names(text):
     for r in results:
         for word in _MACHINE_NAME.findall(r.message):
             assert len(word.replace("-", "")) < 3, (r.rule_id, r.message)
+
+
+_ORDINARY_OPENED = ["盆器", "園藝工具", "手機殼", "行李箱", "吹風機", "寵物玩具", "拼圖", "保溫瓶", "太陽眼鏡", "桌遊"]
+_HYGIENE_OPENED = ["牙刷", "刮鬍刀", "隱形眼鏡", "奶瓶", "衛生棉", "內褲"]
+_OPENED_REFUSALS = ["{g}一經拆封恕不退換。", "已拆封之{g}不適用七日解除權。", "{g}拆開後就不能退貨喔。"]
+
+
+@pytest.mark.parametrize("template", _OPENED_REFUSALS)
+@pytest.mark.parametrize("goods", _ORDINARY_OPENED)
+def test_p05_opened_ordinary_goods_fail(goods, template):
+    result = judge(template.format(g=goods))
+    assert result.status is Status.FAIL, result.message
+
+
+@pytest.mark.parametrize("template", _OPENED_REFUSALS)
+@pytest.mark.parametrize("goods", _HYGIENE_OPENED)
+def test_p05_opened_hygiene_goods_pass(goods, template):
+    result = judge(template.format(g=goods))
+    assert result.status is Status.PASS, result.message
+
+
+@pytest.mark.parametrize("goods", _ORDINARY_OPENED[:5])
+def test_p05_ordinary_goods_beside_unplaceable_grid(goods):
+    result = judge(f"{goods}及濾芯一經拆封恕不退換。")
+    assert result.status is Status.FAIL, result.message
