@@ -570,6 +570,11 @@ SHIPPING_PAYERS = [
     ("consumer-side", "退貨運費由消費方負擔。", Status.FAIL),
     ("carrier-absorbs", "退貨運費由物流公司吸收，消費者無須付費。", Status.PASS),
     ("long-shop-name", "退貨的運費會由阿嬤的柑仔店負擔。", Status.PASS),
+    ("shop-name-with-guest", "退貨運費由好客小舖負擔。", Status.PASS),
+    ("we-here", "退貨運費由我們這邊負擔。", Status.PASS),
+    ("actual-returner", "退貨運費由實際退貨者負擔。", Status.FAIL),
+    ("ordering-member", "退貨運費由下單的會員負擔。", Status.FAIL),
+    ("both-parties", "來回運費由買賣雙方各自負擔。", Status.FAIL),
 ]
 
 
