@@ -233,7 +233,7 @@ _TERMS_SIGNALS = [
     re.compile(r"商品|產品|服務"),
 ]
 _NEWS = re.compile(r"記者|報導|報導指出|表示|指出|據了解|呼籲|民眾|網友|消基會|消保官|提醒|業者|投訴|申訴案")
-_BLOG = re.compile(r"開箱|心得|分享|留言|追蹤|業配|推薦|延伸閱讀|網友|部落格|文章|食譜|料理|步驟|材料|好吃|大推|實測|(?<![本])我(?![們司])")
+_BLOG = with_first_chars(re.compile(r"開箱|心得|分享|留言|追蹤|業配|推薦|延伸閱讀|網友|部落格|文章|食譜|料理|步驟|材料|好吃|大推|實測|(?<![本])我(?![們司])"))
 _CONTRACT = re.compile(r"本條款|本契約|本須知|本規範|本政策|本規定|本說明|應於|不得|恕不|概不|得於|須於|規定|條款|消費者保護法|解除契約|退換貨|退款|運費|付款|訂單")
 _SELF = re.compile(r"本(?:公司|網站|站|店|商店|賣場|平臺|商城|品牌)|我們|敝(?:公司|店)|本條款|本契約|本服務")
 
@@ -250,8 +250,10 @@ _BYLINE = re.compile(r"(?:^|\n)[ \t\u3000]*(?:文|撰文|撰稿|作者|記者|�
 _PEN_NAME = re.compile(r"筆者")
 # words of a publication about shops, not of a shop (私訊/留言 are shops' words too)
 _PUBLICATION = re.compile(r"讀者|編輯部|編輯小結|延伸閱讀|懶人包|這篇文章|本篇文章|筆者|受訪|轉述|當事人|記者|消保官(?:也|則)?(?:表示|指出|提醒|說)")
-_REPORTED = with_first_chars(re.compile(r"(?<!不會)(?<!不能)(?<!不)(?<!別)(?:說|表示|回覆|回應|回答|回我|告訴我|寫著|寫道|轉述|強調|坦言|指出|回說|改口說)"
-                       r"(?:的回覆|道)?[ \t]*[:：,，]?[ \t]*[「『“\"]([^」』”\"\n]{2,80})[」』”\"]"))
+# a quotation, and the verb of saying it follows (found from the quote mark, which is rarer)
+_QUOTED = re.compile(r"[「『“\"]([^」』”\"\n]{2,80})[」』”\"]")
+_SAID = re.compile(r"(?<!不會)(?<!不能)(?<!不)(?<!別)(?:說|表示|回覆|回應|回答|回我|告訴我|寫著|寫道|轉述|強調|坦言|指出|回說|改口說)"
+                   r"(?:的回覆|道)?[ \t]*[:：,，]?[ \t]*$")
 # reported speech without quote marks: 「客服跟我說特價商品不能退」
 _REPORTED_TO_ME = with_first_chars(re.compile(
     r"(?:跟我|對我|回我|告訴我|回覆我|和我|向我)(?![們司])(?:說|講|表示|解釋)?[:：,，]?[^。\n]{0,30}?(?:恕不|不能|不可以?|概不|無法|不接受|不退|不換|拒絕)"))
@@ -266,7 +268,8 @@ _NARRATOR = with_first_chars(re.compile(r"(?<![自本])我(?![們司方國])"))
 def _writer_voice(original: str) -> bool:
     """Does the text speak as a writer reporting on shops (blog, news, explainer, column)?"""
     byline = bool(_BYLINE.search(original[:400])) or bool(_PEN_NAME.search(original))
-    reported = (sum(1 for q in _REPORTED.findall(original) if _RULE_WORDS.search(q))
+    reported = (sum(1 for q in _QUOTED.finditer(original)
+                    if _SAID.search(original, max(0, q.start() - 10), q.start()) and _RULE_WORDS.search(q.group(1)))
                 + len(_REPORTED_TO_ME.findall(original)))
     narration = 0
     for m in _NARRATOR.finditer(original):
