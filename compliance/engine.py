@@ -109,7 +109,8 @@ class Context:
             names = self.trader_names
             if names and any(n in p.norm.text for n in names):
                 text = _as_trader(p.norm.text, names)
-                view = (text, [c if not any(n in c.text or n in c.heading or n in c.topic for n in names)
+                has = re.compile("|".join(map(re.escape, names))).search  # one C-level scan per string
+                view = (text, [c if not (has(c.text) or (c.heading and has(c.heading)) or (c.topic and has(c.topic)))
                                else replace(c, text=text[c.start:c.end], heading=_as_trader(c.heading, names),
                                             topic=_as_trader(c.topic, names)) for c in p.clauses])
             views[id(p)] = view
