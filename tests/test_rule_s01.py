@@ -185,6 +185,10 @@ CREDIT_REFUSING_CASH = [
     ("cash-refused-after", "退款以購物金存入帳戶，現金恕不退還。", "購物金"),
     ("card-refund-refused-after", "退貨款項將全數轉為購物金，刷退恕不受理。", "購物金"),
     ("points-no-cash-back", "退款將以點數形式回饋至會員帳戶，無法退回現金。", "點數"),
+    ("casual-cannot-cash", "退款會以購物金的形式存到您的帳戶裡，不能退現金喔。", "購物金"),
+    ("casual-becomes-credit", "退貨的錢都會變成購物金喔，不退現金～", "購物金"),
+    ("stored-as-points", "退回的款項將儲值為點數，不提供現金。", "點數"),
+    ("into-member-account", "退貨完成後，我們會把金額轉成點數存進會員帳戶，不另外退現金。", "點數"),
 ]
 CREDIT_WITH_CASH = [
     ("points-used-restored", "退款將以原付款方式退還；以紅利點數折抵之部分，點數存回會員帳戶。"),
@@ -193,6 +197,8 @@ CREDIT_WITH_CASH = [
     ("cash-not-credit", "退款一律以原付款方式退還，不會以購物金或點數代替。"),
     ("cash-payers-by-transfer", "退款以原付款方式退還，現金付款者以匯款退還。"),
     ("card-not-credit", "退款將退回原信用卡，不會轉為購物金。"),
+    ("bank-and-credit-parts", "退款將匯入您的銀行帳戶，購物金部分存回會員帳戶。"),
+    ("points-used-cash-refunded", "訂單若使用點數折抵，退貨時點數將存回會員帳戶，現金部分刷退。"),
 ]
 
 
