@@ -189,6 +189,9 @@ CREDIT_REFUSING_CASH = [
     ("casual-becomes-credit", "退貨的錢都會變成購物金喔，不退現金～", "購物金"),
     ("stored-as-points", "退回的款項將儲值為點數，不提供現金。", "點數"),
     ("into-member-account", "退貨完成後，我們會把金額轉成點數存進會員帳戶，不另外退現金。", "點數"),
+    # 「您的帳戶」 that receives store credit is the member account, no bank account
+    ("credit-into-your-account", "退款會以購物金的形式存到您的帳戶裡。", "購物金"),
+    ("credit-deposited-your-account", "退款將以購物金存入您的帳戶。", "購物金"),
 ]
 CREDIT_WITH_CASH = [
     ("points-used-restored", "退款將以原付款方式退還；以紅利點數折抵之部分，點數存回會員帳戶。"),
@@ -198,6 +201,8 @@ CREDIT_WITH_CASH = [
     ("cash-payers-by-transfer", "退款以原付款方式退還，現金付款者以匯款退還。"),
     ("card-not-credit", "退款將退回原信用卡，不會轉為購物金。"),
     ("bank-and-credit-parts", "退款將匯入您的銀行帳戶，購物金部分存回會員帳戶。"),
+    ("credit-or-your-account", "退款以購物金存入或退回您的帳戶，由您選擇。"),
+    ("your-bank-account", "退款將匯入您的銀行帳戶，亦可改以購物金存入會員帳戶。"),
     ("points-used-cash-refunded", "訂單若使用點數折抵，退貨時點數將存回會員帳戶，現金部分刷退。"),
 ]
 
