@@ -269,11 +269,20 @@ _NARRATOR = with_first_chars(re.compile(r"(?<![自本])我(?![們司方國])"))
 def _writer_voice(original: str) -> bool:
     """Does the text speak as a writer reporting on shops (blog, news, explainer, column)?"""
     byline = bool(_BYLINE.search(original[:400])) or bool(_PEN_NAME.search(original))
-    reported = (sum(1 for q in _QUOTED.finditer(original)
-                    if _SAID.search(original, max(0, q.start() - 10), q.start()) and _RULE_WORDS.search(q.group(1)))
+    quotes = list(_QUOTED.finditer(original))
+    # a shop's clause quoted by the writer (「商品已拆封，恕不退貨喔。」), not a customer's own
+    # words quoted by a shop (顧客說：「我買了三次…」)
+    reported = (sum(1 for q in quotes
+                    if _SAID.search(original, max(0, q.start() - 10), q.start()) and _RULE_WORDS.search(q.group(1))
+                    and not _NARRATOR.search(q.group(1)))
                 + len(_REPORTED_TO_ME.findall(original)))
+    inside = [(q.start(), q.end()) for q in quotes]
+    starts = [a for a, _ in inside]
     narration = 0
     for m in _NARRATOR.finditer(original):
+        i = bisect.bisect_right(starts, m.start()) - 1
+        if i >= 0 and m.start() < inside[i][1]:
+            continue  # words in quotation marks are someone else's
         # 「Q：我可以退貨嗎？」 is a shop's FAQ speaking for its customer
         start = max(original.rfind(c, 0, m.start()) for c in _SENTENCE_ENDS) + 1
         end = _SENTENCE_END.search(original, m.end())

@@ -379,3 +379,15 @@ def test_a_shop_page_with_a_signed_brand_story_is_judged():
     results = {r.rule_id: r.status for r in evaluate([Document("shop.txt", text)], PACK)}
     assert Status.NOT_APPLICABLE not in results.values()
     assert results["M10"] is Status.PASS
+
+
+def test_a_shop_page_quoting_its_customers_reviews_is_judged():
+    """Customers' words in quotation marks (「我買了三次…」) are neither the writer's narration
+    nor a shop clause reported by a writer."""
+    reviews = ("【買家好評】\n林小姐說：「我買了三次，我覺得果醬不會太甜，我家小孩超愛！」\n"
+               "陳先生說：「我本來怕網購會踩雷，結果收到不喜歡也可以退，我很放心。」\n"
+               "王太太說：「我每次都買草莓口味，我推薦給大家。」\n")
+    for text in (_text("shop_casual") + reviews, reviews + _text("shop_casual")):
+        results = {r.rule_id: r.status for r in evaluate([Document("shop.txt", text)], PACK)}
+        assert Status.NOT_APPLICABLE not in results.values()
+        assert results["M10"] is Status.PASS
