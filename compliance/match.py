@@ -538,7 +538,7 @@ def classify_exclusion(subject: str) -> Placement:
     if grey:
         return Placement("review", tuple(c.label for c in grey), "商品類別是否屬準則第2條所列例外，須個案判斷")
     if _CONDITION_USED.search(subject):
-        noun = _opened_goods(subject)
+        noun = _opened_goods(subject) or _listed_goods(subject)
         if noun:
             # 「已拆封之濾芯」: goods named, but in no list: is it a personal-hygiene good?
             return Placement("review", (f"已拆封或使用之{noun}",), "商品類別是否屬準則第2條所列例外，須個案判斷")
@@ -584,6 +584,16 @@ _GENERIC_GOODS = re.compile(r"商品|產品|貨品|物品|東西|貨物|所有|�
                             r"吊牌|標籤|凡|若|如|已|經|一經|之|的|後|即|者|在|於|您|消費者|會員|購買|收到|商品|時|不|恕|一旦|如果|倘|"
                             r"下列|以下|上述|前述|如下|說|是|有|要|會|讓|被|把|就|也|都|還|才|再|請|可|"
                             r"情形|情況|狀況|狀態|痕跡|跡象|者|部分|檢查|本公司|本店|我們")
+
+
+def _listed_goods(subject: str) -> str:
+    """The goods a list names after its intro's colon (「以下商品拆封後恕不退換： 培養土 肥料」
+    -> 培養土、肥料), '' when nothing but the words every exclusion uses follows it."""
+    if ":" not in subject:
+        return ""
+    tail = _CONDITION_USED.sub("", subject.rsplit(":", 1)[1])
+    names = [_NOT_GOODS.sub("", w) for w in re.split(r"[\s、,;/()。]+", tail)]
+    return "、".join([n for n in names if len(n) >= 2][:3])
 
 
 def _opened_goods(subject: str) -> str:

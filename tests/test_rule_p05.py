@@ -487,9 +487,12 @@ ORDINARY_BESIDE_UNPLACEABLE = [
     ("pet-toys-and-sand", "寵物玩具、貓砂一經開封即不接受退貨。", "寵物玩具"),
     ("phone-case-and-film", "手機殼、保護貼及包膜拆封後恕不退換。", "手機殼"),
     ("pots-beside-plants", "花器、陶盆與多肉植物一經售出恕不退換。", "花器"),
+    ("list-soil-and-tools", "以下商品拆封後恕不退換：\n・培養土\n・園藝剪刀等工具", "工具"),
+    ("faq-soil-and-pots", "Q：哪些商品不能退貨？\nA：培養土、肥料和盆器拆封後都不能退喔。", "盆器"),
     ("glasses-beside-lenses", "眼鏡及隱形眼鏡一經拆封恕不退換。", "眼鏡"),
 ]
-ONLY_UNPLACEABLE = ["培養土一經拆封恕不退換。", "濾芯一經拆封恕不退貨。", "已拆封之保養品恕不退貨。", "多肉植物一經售出恕不退換。"]
+ONLY_UNPLACEABLE = ["培養土一經拆封恕不退換。", "濾芯一經拆封恕不退貨。", "已拆封之保養品恕不退貨。", "多肉植物一經售出恕不退換。",
+                    "以下商品拆封後恕不退換：\n・培養土\n・肥料"]
 
 
 @pytest.mark.parametrize("text,fragment", [c[1:] for c in ORDINARY_BESIDE_UNPLACEABLE], ids=[c[0] for c in ORDINARY_BESIDE_UNPLACEABLE])
