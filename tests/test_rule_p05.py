@@ -582,6 +582,13 @@ SHIPPING_PAYERS = [
     ("actual-returner", "退貨運費由實際退貨者負擔。", Status.FAIL),
     ("ordering-member", "退貨運費由下單的會員負擔。", Status.FAIL),
     ("both-parties", "來回運費由買賣雙方各自負擔。", Status.FAIL),
+    ("shop-right-after-fee", "退貨運費：青木小舖全額吸收。", Status.PASS),
+    ("shop-without-you", "退貨運費青木小舖負擔。", Status.PASS),
+    ("shop-responsible", "退貨運費由青木小舖負責。", Status.PASS),
+    ("nobody-named", "退貨運費需要負擔。", Status.FAIL),
+    ("nobody-named-extra", "退貨運費需另外負擔。", Status.FAIL),
+    ("computed-then-paid", "退貨運費依實際重量計算後負擔。", Status.FAIL),
+    ("all-by-you", "退貨運費皆由您負擔。", Status.FAIL),
 ]
 
 
