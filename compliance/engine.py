@@ -249,6 +249,7 @@ _BYLINE = re.compile(r"(?:^|\n)[ \t\u3000]*(?:文|撰文|撰稿|作者|記者|�
                      r"|(?:律師|醫師|記者|編輯|消費|法律|專家)專欄|本文作者|專欄作家"
                      r"|(?:^|\n)[^\n]{0,24}記者[^\n]{0,12}(?:報導|／|/)", re.IGNORECASE)
 _PEN_NAME = re.compile(r"筆者")
+_THIRD_PARTY_TRADER = re.compile(r"(?<!物流)(?<!金流)(?<!貨運)(?<!運輸)(?<!快遞)(?<!宅配)(?:業者|店家|賣家|商家)")
 # words of a publication about shops, not of a shop (私訊/留言 are shops' words too)
 _PUBLICATION = re.compile(r"讀者|編輯部|編輯小結|延伸閱讀|懶人包|這篇文章|本篇文章|筆者|受訪|轉述|當事人|記者|消保官(?:也|則)?(?:表示|指出|提醒|說)")
 # a quotation, and the verb of saying it follows (found from the quote mark, which is rarer)
@@ -297,9 +298,16 @@ def _writer_voice(original: str) -> bool:
         # a shop's brand story signed by its founder (「文／店長阿明」) above its own rules
         # still speaks as 本店／我們 more than as 我
         return len(_SELF.findall(original)) * 2 < narration
-    if reported >= 2 and len(_PUBLICATION.findall(original)) >= 2:
+    publication = len(_PUBLICATION.findall(original))
+    if reported >= 2 and publication >= 2:
         return True  # an explainer quoting shops' clauses, without a byline
-    return narration >= 5 and reported >= 1
+    if narration >= 5 and reported >= 1:
+        return True
+    # an explainer that speaks of traders in the third person (業者應…, 店家不得…) far more
+    # than any trader speaks of itself (本公司／本店／我們)
+    third = len(_THIRD_PARTY_TRADER.findall(original))
+    return third >= 5 and third > 2 * len(_SELF.findall(original)) and (
+        original.count("業者") >= 3 or publication >= 2 or narration >= 3)
 
 
 def looks_like_terms(text: str, original: str | None = None) -> bool:

@@ -403,3 +403,22 @@ def test_a_shop_page_quoting_its_customers_reviews_is_judged():
         results = {r.rule_id: r.status for r in evaluate([Document("shop.txt", text)], PACK)}
         assert Status.NOT_APPLICABLE not in results.values()
         assert results["M10"] is Status.PASS
+
+
+def test_an_explainer_without_byline_or_quotes_is_not_judged():
+    """Traders spoken of in the third person (業者應…, 店家表示…) far more than any trader
+    speaks of itself."""
+    import re
+
+    lines = _text("blog_explainer").split("\n")
+    text = re.sub(r"[「」“”]", "", "\n".join(lines[:1] + lines[2:]))
+    results = evaluate([Document("explainer.txt", text)], PACK)
+    assert {r.status for r in results} == {Status.NOT_APPLICABLE}
+
+
+def test_a_marketplace_seller_that_calls_itself_the_seller_is_judged():
+    text = ("賣場須知\n賣家會在付款後三天內出貨，賣家使用7-11店到店寄送。\n收到商品七天內可以退貨，不需要理由，賣家負擔退貨運費。\n"
+            "賣家提供信用卡及轉帳付款。如有問題請聊聊賣家，賣家會盡快回覆。\n賣家保證商品為正品，賣家不會把您的資料給別人。\n")
+    results = {r.rule_id: r.status for r in evaluate([Document("seller.txt", text)], PACK)}
+    assert Status.NOT_APPLICABLE not in results.values()
+    assert results["M10"] is Status.PASS
