@@ -218,3 +218,26 @@ def test_s01_credit_with_cash_refused_fails(text, fragment):
 def test_s01_credit_beside_money_passes(text):
     result = judge(text)
     assert result.status is Status.PASS, (result.message, [e.text for e in result.evidence])
+
+
+# The trader approving the return (「經本公司同意退貨者」) is a condition on the return, not the
+# consumer's consent to store credit (「經您同意」): the credit-only refund after it still fails.
+_CREDIT_ONLY = "退款一律以等值購物金存入會員帳戶，購物金可於本公司網站選購其他商品。"
+_RETURN_CONDITIONS = ["經本公司同意退貨者，", "退貨經確認後，", "符合退貨條件者，", "辦理退貨完成者，", "如經本公司同意退貨，",
+                      "經客服確認同意退貨者，", "本店同意退貨後，", "若同意退貨，", "退貨經本公司審核同意者，",
+                      "經本公司書面同意退貨者，"]
+
+
+@pytest.mark.parametrize("condition", [""] + _RETURN_CONDITIONS)
+def test_s01_credit_only_after_a_return_condition_fails(condition):
+    result = judge(condition + _CREDIT_ONLY)
+    assert result.status is Status.FAIL, result.message
+    assert any("購物金" in ev.text for ev in result.evidence)
+
+
+@pytest.mark.parametrize("text", ["經您同意後，退款改以等值購物金存入會員帳戶。", "經雙方同意，退款得以購物金代替。",
+                                  "經消費者書面同意者，退款得以等值購物金存入會員帳戶。",
+                                  "您書面同意後，退款得改以購物金存入會員帳戶。"])
+def test_s01_credit_with_the_consumers_consent_passes(text):
+    result = judge(text)
+    assert result.status is Status.PASS, (result.message, [e.text for e in result.evidence])
