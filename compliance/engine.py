@@ -760,7 +760,9 @@ def _faq_exclusions(ctx: Context, exclusion: Pattern) -> list[tuple[Hit, str]]:
                 answer.append(x)
             if not answer or _ANSWER_YES.match(answer[0].text):
                 continue
-            subject = " ".join(x.text for x in answer)
+            subject = " ".join(x.text for x in answer if not _grants_right(x.text))
+            if not subject:
+                continue  # every answer clause grants the right (「所有商品都可以退貨」)
             out.append((Hit(p, answer[0], answer[0].start, answer[0].end, exclusion), subject))
     return out
 
@@ -908,7 +910,8 @@ def _exclusion_items(hit: Hit, list_intro) -> list[Clause]:
                     break
             if _INCLUSION.search(x.text):
                 break
-            parts.append(x)
+            if not _grants_right(x.text):
+                parts.append(x)
     elif list_intro.search(c.text):
         # the clause that opens the list is item N of its own list; its items end where
         # item N+1 of that list begins (「三、下列商品不適用…：(一)…(二)…四、前項以外之商品…」)
@@ -935,8 +938,22 @@ def _exclusion_items(hit: Hit, list_intro) -> list[Clause]:
                             and not (items and items[-1].marker != x.marker)):
                         break  # the next section (「▍預購與缺貨」) is not part of the list
                 items.append(x)
-        parts += items
+        parts += [x for x in items if not _grants_right(x.text)]
     return parts
+
+
+# an item that grants the 7-day right (「鏡框…您得於收受商品之次日起七日內…解除契約，無須說明理由」)
+# names goods the exclusion does not cover; a grant that is itself conditional (「未拆封者始得退貨」)
+# or qualified (但, 除外) is no such item
+_GRANT = re.compile(r"(?<![不無未])(?:得|可|可以|均可|皆可|仍得|仍可|享有)(?:於|在)?[^。;]{0,30}?"
+                    r"(?:解除契約|行使解除權|七日解除權|七天解除權|退回商品|辦理退貨|申請退貨|退貨|退換貨)")
+_GRANT_QUALIFIED = re.compile(r"但|惟|除外|不適用|恕不|概不|無法|不得|不能|不可|不接受|不受理|不予"
+                              r"|(?<![無毋免不])(?:須|需|必須)|始得|方得|才能|才可|者(?:始|方|才)?(?:得|可)|為限|限於")
+
+
+def _grants_right(text: str) -> bool:
+    """Does this list item or answer grant the 7-day right, without a condition or proviso?"""
+    return bool(_GRANT.search(text)) and not _GRANT_QUALIFIED.search(text)
 
 
 # a list item that puts goods back under the 7-day right is not part of the exclusion

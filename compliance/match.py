@@ -431,6 +431,8 @@ UNLAWFUL = [
        r"服飾|衣服|衣物|上衣|褲子|外套|洋裝|鞋|包包|飾品|配件|首飾|手錶|3c|電子產品|手機|電腦|筆電|平板|耳機|相機|家電|家具|寢具|燈具|玩具|文具|書籍|圖書|雜貨|生活用品|廚具|餐具|香氛|蠟燭|杯|" + _ORDINARY_GOODS + r"|商品一經售出|所有商品|全部商品|全館商品|本店商品|本站商品|任何商品"),
 ]
 _OPENED_RE = re.compile(_OPENED)
+_ORDINARY = next(c for c in UNLAWFUL if c.key == "ordinary")
+_SHOP_NAME = re.compile(r"(?:" + _ORDINARY.pattern.pattern + r")(?:專賣店|專門店|旗艦店|商行|工作室|生活館|小舖|小鋪|[行店館舖鋪坊社屋])")
 _FAKE_CUSTOM = next(c for c in UNLAWFUL if c.key == "fake_custom")
 _CONDITION_USED = re.compile(r"opened|unsealed|(?<![a-z])used|worn|拆封|開封|拆開|拆了|拆過|拆掉|打開|開過|已使用|使用過|經使用|使用後|使用痕跡|用過|配戴|戴過|穿過|洗過|試穿|試用|非全新|不再全新|下水|洗滌|剪標|剪掉|剪牌|吊牌|標籤|包裝(?:已)?(?:拆|破|毀|損)|外包裝.{0,4}(?:拆|破|損)|開箱|組裝|開機|啟用|安裝|註冊|激活")
 _CONDITION_DAMAGE = re.compile(r"毀損|損壞|損毀|污損|汙損|刮傷|人為|故意|不當使用|可歸責於(?:消費者|您|買家|會員)|缺件|短少|遺失")
@@ -505,6 +507,8 @@ def classify_exclusion(subject: str) -> Placement:
     for c in lawful:
         # with the words that qualify it (「文具專門雜誌」 is a magazine, not stationery)
         rest = re.sub(r"[^\s、,;:及和與或/()]{0,6}(?:" + c.pattern.pattern + r")[^\s、,;:。及和與或/()]{0,4}", "□", rest)
+    # the shop's own name (「明亮眼鏡行購物條款」, 「小鹿服飾店」) in a heading is no goods
+    rest = _SHOP_NAME.sub("□", rest)
     unlawful = [c for c in UNLAWFUL if c.pattern.search(subject if c.key != "ordinary" else rest)
                 and c.key != "fake_custom"] + ([_FAKE_CUSTOM] if fake_custom else [])
     grey = [c for c in GREY if c.pattern.search(rest)]

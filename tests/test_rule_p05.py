@@ -641,3 +641,49 @@ def test_p05_opened_hygiene_goods_pass(goods, template):
 def test_p05_ordinary_goods_beside_unplaceable_grid(goods):
     result = judge(f"{goods}及濾芯一經拆封恕不退換。")
     assert result.status is Status.FAIL, result.message
+
+
+# A list item that grants the right (「您得於…七日內…解除契約」) names goods no exclusion covers,
+# and a shop's own name in a heading (「明亮眼鏡行」, 「小鹿服飾店」) names no goods; the
+# ordinary words in the granting item or the name must not make a lawful §2 exclusion unlawful.
+_GRANT_ITEM = "鏡框、太陽眼鏡及未拆封之隱形眼鏡，您得於收受商品之次日起七日內，以退回商品或書面通知之方式解除契約，無須說明理由，亦無須負擔任何費用。"
+_CUSTOM_ITEM = "依您提供之處方個別研磨之鏡片，屬依消費者要求所為之客製化給付，不適用七日解除權；鏡框部分仍得退回。"
+_HYGIENE_ITEM = "已拆封之隱形眼鏡，屬已拆封之個人衛生用品，依準則第2條第6款不適用七日解除權。"
+_REFUND_ITEM = "本店於收到退回商品之次日起十日內，以原付款方式退還價金。"
+GRANTING_ITEMS_PASS = [
+    ("numbered-section", f"七、七日解除權\n1. {_GRANT_ITEM}\n2. {_CUSTOM_ITEM}\n3. {_HYGIENE_ITEM}\n4. {_REFUND_ITEM}"),
+    ("numbered-section-in-page", f"明亮眼鏡行 購物條款\n六、付款方式\n本店接受信用卡付款。\n七、七日解除權\n1. {_GRANT_ITEM}\n"
+                                 f"2. {_CUSTOM_ITEM}\n3. {_HYGIENE_ITEM}\n4. {_REFUND_ITEM}\n八、隱私權\n本店依個人資料保護法保護您的資料。"),
+    ("under-exclusion-title", f"七、不適用七日解除權之情形\n1. {_GRANT_ITEM}\n2. {_CUSTOM_ITEM}\n3. {_HYGIENE_ITEM}"),
+    ("under-exclusion-intro", "下列商品不適用七日解除權：\n1. 一般服飾及包包，您均可於收到商品後七日內退貨。\n2. 已拆封之內衣褲及襪子。"),
+    ("faq-answer", f"Q：哪些商品不能退貨？\nA：{_GRANT_ITEM}{_HYGIENE_ITEM}"),
+    ("clothing-shop-name", "小鹿服飾店退換貨說明\n已拆封之內衣褲恕不退換。"),
+    ("shoe-shop-name", "喜樂鞋屋 退貨須知\n已拆封之襪子恕不退換。"),
+    ("lenses-alone", "已拆封之隱形眼鏡恕不退換。"),
+]
+GRANTING_ITEMS_FAIL = [
+    # the ordinary goods are excluded by an item of their own
+    ("granting-then-excluding", "七、不適用七日解除權之商品\n1. 鏡框您得於七日內退貨。\n2. 太陽眼鏡一經拆封恕不退換。", "太陽眼鏡"),
+    # a conditional or qualified grant still names excluded goods
+    ("conditional-grant", "下列商品不適用七日解除權：\n1. 特價鏡框，未拆封者始得退貨。\n2. 已拆封之隱形眼鏡。", "特價"),
+    ("qualified-grant", "下列商品不適用七日解除權：\n1. 太陽眼鏡可於七日內退貨，但限未拆封者。\n2. 已拆封之隱形眼鏡。", "太陽眼鏡"),
+    ("faq-grant-then-refusal", "Q：哪些商品不能退貨？\nA：鏡框您可以退貨喔。太陽眼鏡一經拆封恕不退換。", "太陽眼鏡"),
+    # the shop's name hides no goods the clause itself names
+    ("goods-under-shop-name", "小鹿服飾店退換貨說明\n服飾一經拆封恕不退換。", "服飾"),
+    ("glasses-under-shop-name", "明亮眼鏡行 購物條款\n眼鏡一經售出恕不退換。", "眼鏡"),
+    # a word inside a longer lawful word (眼鏡 in 隱形眼鏡) is no ordinary goods, a real one beside it is
+    ("lens-case-beside-lenses", "隱形眼鏡及眼鏡盒一經拆封恕不退換。", "眼鏡盒"),
+]
+
+
+@pytest.mark.parametrize("text", [c[1] for c in GRANTING_ITEMS_PASS], ids=[c[0] for c in GRANTING_ITEMS_PASS])
+def test_p05_granting_item_or_shop_name_is_no_excluded_goods(text):
+    result = judge(text)
+    assert result.status is Status.PASS, (result.message, [e.text for e in result.evidence])
+
+
+@pytest.mark.parametrize("text,fragment", [c[1:] for c in GRANTING_ITEMS_FAIL], ids=[c[0] for c in GRANTING_ITEMS_FAIL])
+def test_p05_excluded_ordinary_goods_still_fail_beside_a_grant(text, fragment):
+    result = judge(text)
+    assert result.status is Status.FAIL, result.message
+    assert any(fragment in ev.text for ev in result.evidence), [e.text for e in result.evidence]
