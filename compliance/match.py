@@ -432,7 +432,7 @@ UNLAWFUL = [
 ]
 _OPENED_RE = re.compile(_OPENED)
 _ORDINARY = next(c for c in UNLAWFUL if c.key == "ordinary")
-_SHOP_NAME = re.compile(r"(?:" + _ORDINARY.pattern.pattern + r")(?:專賣店|專門店|旗艦店|商行|工作室|生活館|小舖|小鋪|[行店館舖鋪坊社屋])")
+_SHOP_NAME = re.compile(r"(?:" + _ORDINARY.pattern.pattern + r")(?:線上商店|網路商店|購物網|商城|專賣店|專門店|旗艦店|商行|工作室|生活館|小舖|小鋪|[行店館舖鋪坊社屋])")
 _FAKE_CUSTOM = next(c for c in UNLAWFUL if c.key == "fake_custom")
 _CONDITION_USED = re.compile(r"opened|unsealed|(?<![a-z])used|worn|拆封|開封|拆開|拆了|拆過|拆掉|打開|開過|已使用|使用過|經使用|使用後|使用痕跡|用過|配戴|戴過|穿過|洗過|試穿|試用|非全新|不再全新|下水|洗滌|剪標|剪掉|剪牌|吊牌|標籤|包裝(?:已)?(?:拆|破|毀|損)|外包裝.{0,4}(?:拆|破|損)|開箱|組裝|開機|啟用|安裝|註冊|激活")
 _CONDITION_DAMAGE = re.compile(r"毀損|損壞|損毀|污損|汙損|刮傷|人為|故意|不當使用|可歸責於(?:消費者|您|買家|會員)|缺件|短少|遺失")
