@@ -45,7 +45,7 @@ class Prepared:
         return Evidence(self.doc.location, a, b, text, matched_by)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Hit:
     prep: Prepared
     clause: Clause

@@ -296,7 +296,7 @@ EVENTS = {
 _EVENT_RE = {k: re.compile(v) for k, v in EVENTS.items()}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Duration:
     start: int
     end: int

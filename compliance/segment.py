@@ -49,7 +49,7 @@ def marker_type(text: str) -> str:
     return ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Clause:
     index: int
     start: int  # offsets into the normalised text
