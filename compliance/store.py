@@ -514,9 +514,7 @@ class Store:
         if scan_id is not None:
             where, params = " AND p.scan_id = ?", params + [scan_id]
         return self._rows(
-            'SELECT c.text, c.position, c.start, c."end", c.page_id, p.scan_id, p.site_key, p.url, '
-            'p.final_url, p.title, p.text_sha256 FROM clause_index c JOIN pages p ON p.id = c.page_id '
-            f"WHERE clause_index MATCH ?{where} ORDER BY rank, p.id DESC LIMIT ?", params + [limit])
+            _CLAUSE_HITS + f"WHERE clause_index MATCH ?{where} ORDER BY rank, p.id DESC LIMIT ?", params + [limit])
 
     def search_clauses_containing(self, needle: str, *, scan_id: int | None = None, limit: int = 200) -> list[dict]:
         """Indexed clauses whose text contains ``needle`` (a scan, for words jieba cuts apart)."""
@@ -524,9 +522,11 @@ class Store:
         if scan_id is not None:
             where, params = " AND p.scan_id = ?", params + [scan_id]
         return self._rows(
-            'SELECT c.text, c.position, c.start, c."end", c.page_id, p.scan_id, p.site_key, p.url, '
-            'p.final_url, p.title, p.text_sha256 FROM clause_index c JOIN pages p ON p.id = c.page_id '
-            f"WHERE instr(c.text, ?) > 0{where} ORDER BY p.id DESC, c.position LIMIT ?", params + [limit])
+            _CLAUSE_HITS + f"WHERE instr(c.text, ?) > 0{where} ORDER BY p.id DESC, c.position LIMIT ?", params + [limit])
+
+
+_CLAUSE_HITS = ('SELECT c.text, c.position, c.start, c."end", c.page_id, p.scan_id, p.site_key, p.url, '
+                'p.final_url, p.title, p.text_sha256 FROM clause_index c JOIN pages p ON p.id = c.page_id ')
 
 
 def _decode(row: dict, *json_cols: str) -> dict:
