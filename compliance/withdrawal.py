@@ -1,0 +1,560 @@
+"""The withdrawal checks: M10 (the 7-day right stated, 消保法 §18 I(3), §19 I), S01 (refund within 15 days
+and not only as store credit, §19-2 II, III) and P05 (exclusions and conditions on the right, §19 I, V,
+施行細則 §17, 準則 §2).
+
+They are the checks that read numbers, starting events and lists of goods, and they share the
+helpers below; the generic pattern checks live in engine.py, which registers these in CHECKS.
+"""
+from __future__ import annotations
+
+import re
+
+from .match import DURATION_RE, MACROS, classify_exclusion, durations, event_after, event_before, names_goods, negated
+from .models import Evidence, Result, Status
+from .rules import Pattern, Rule
+from .segment import Clause
+from .engine import (Context, Hit, Prepared, _absence, _pass_message, _result)
+
+def _period_candidates(rule: Rule, ctx: Context):
+    from .match import compile_regex
+
+    context = compile_regex(rule.params["context"])
+    after = compile_regex(rule.params["verb_after"])
+    before = compile_regex(rule.params["named_before"])
+    skip = compile_regex(rule.params["not_withdrawal"])
+    for p, c in _clauses_with_durations(ctx):
+        if c.is_question:
+            continue
+        # an FAQ answer (「A：收到後7天喔」) is read with its question (「Q：鑑賞期幾天？」)
+        question = c.topic if c.topic and _QUESTION_END.search(c.topic) and context.search(c.topic) else ""
+        if not (context.search(c.text) or question or context.search(c.heading)):
+            continue  # (under 「關於退貨」, 「收到後有10天可以考慮」 speaks of the withdrawal period)
+        for d in durations(c.text):
+            tail = c.text[d.end:d.end + 28]
+            head = c.text[max(0, d.start - 14):d.start]
+            m_after = after.match(tail)
+            if not (m_after or before.search(c.text[max(0, d.start - 24):d.start])
+                    # 「如欲退貨，應於收到商品之日起七日內為之」: the return is named before, the period ends the clause
+                    or (_DEED_AFTER.match(tail) and _WITHDRAW_BEFORE.search(c.text, max(0, d.start - 30), d.start))
+                    or (question and before.search(question.rstrip("?嗎"))
+                        and not context.search(c.text[:d.start]))
+                    or (question and _ANSWER_PERMITS.match(tail))):
+                continue
+            if skip.search(head + c.text[d.start:d.end] + tail[: m_after.end() if m_after else 8]):
+                continue
+            if _DENIED_BEFORE.search(head) or (m_after and _DENIED_AFTER.match(tail, m_after.end())):
+                continue  # 「本店沒有七天鑑賞期」, 「七天鑑賞期恕不提供」: the right is denied, not given
+            # negated mention ("不是七日內…" is rare); a duration under 不適用 is an exclusion
+            # the event it is counted from: named before it (收到商品後七日內) or in a
+            # 「自…起算」 / "of delivery" construction right after it
+            event = event_after(c.text, d.end) or event_before(c.text, d.start)
+            if event == "request":
+                continue  # 「申請退貨後，請於3日內寄回」: a step of the procedure, not the period
+            if _TRADER_STEP.search(c.text, max(0, d.start - 10), d.start):
+                continue  # 「我們會在1-2個工作天內聯繫您」: the trader's handling time
+            yield p, c, d, event
+
+
+def _clauses_with_durations(ctx: Context):
+    """The clauses that hold a number with a unit of time, in order (one scan of each
+    document instead of one per clause)."""
+    cached = getattr(ctx, "_duration_clauses", None)
+    if cached is None:
+        cached = []
+        for p in ctx.preps:
+            seen: set[int] = set()
+            for m in DURATION_RE.finditer(p.norm.text):
+                for pos in (m.start(), m.end() - 1):
+                    c = p.clause_at(pos)
+                    if c is not None:
+                        seen.add(c.index)
+            cached += [(p, p.clauses[i]) for i in sorted(seen)]
+        ctx._duration_clauses = cached  # shared by M10 and S01
+    return cached
+
+
+_DEED_AFTER = re.compile(r"(?:內|之內|以內)(?:為之|提出|提出申請|申請|辦理|通知(?:本公司|我們|客服)?|寄回|寄出|行使)?(?:之|為準)?[。;!]?$")
+_WITHDRAW_BEFORE = re.compile(r"退貨|退換|解除契約|解約|鑑賞|猶豫|退回商品")
+_ANSWER_PERMITS = re.compile(r"(?:內|之內|以內)?[^,;。]{0,4}?(?:都|皆|均)?(?:可以|可|能|ok|沒問題)")
+_QUESTION_END = re.compile(r"[?嗎]$|^(?:q\d*[.:]|問:)")
+_DENIED_BEFORE = re.compile(r"(?:沒有|並無|未提供|不提供|不享有|無法享有|不給|放棄|拋棄)(?:提供|享有)?(?:所謂的?)?$")
+_DENIED_AFTER = re.compile(r"(?:期|期間|服務|權)?[^,;。]{0,3}?(?:恕不|概不|不|無法|並不|一律不)(?:提供|適用|享有|接受|受理)")
+_TRADER_STEP = re.compile(r"(?:" + MACROS["TRADER"] + r"|客服|專人|物流|宅配|快遞)(?:人員)?(?:會|將|應|即|均|都|約|也)?(?:於|在)?(?:約|大約|大概)?$")
+
+
+def check_withdrawal_period(rule: Rule, ctx: Context) -> Result:
+    """M10: at least 7 days, counted from receipt (消保法 §19 I). Shorter, or counted from
+    ordering, shipping or payment, contradicts the statute."""
+    minimum = float(rule.params.get("minimum_days", 7))
+    good, bad = [], []
+    for p, c, d, event in _period_candidates(rule, ctx):
+        hit = Hit(p, c, c.start + d.start, c.start + d.end, None)
+        if d.days < minimum:
+            bad.append((hit, f"期間僅{d.text}，少於法定七日"))
+        elif event == "pay" and _supplied_on_payment(c):
+            # a service received when paid for (「付款完成即開通課程」): payment is 接受服務
+            good.append((hit, "receipt"))
+        elif event in ("order", "ship", "pay"):
+            label = {"order": "訂購／下單", "ship": "出貨", "pay": "付款"}[event]
+            received = "接受服務" if _SERVICE.search(f"{c.heading} {c.text}") else "收受商品"
+            bad.append((hit, f"自{label}起算，非自{received}起算"))
+        else:
+            good.append((hit, event))
+    if bad:
+        reasons = "；".join(dict.fromkeys(r for _, r in bad))
+        ev = [h.evidence(r) for h, r in bad[:5]]
+        return _result(rule, Status.FAIL, f"{rule.message}（{reasons}）", ev, 0.85)
+    if good:
+        # show the clearest statement: one counted from receipt if there is one
+        hit, event = next((g for g in good if g[1] == "receipt"), good[0])
+        conf = 0.9 if event == "receipt" else 0.7
+        return _result(rule, Status.PASS, _pass_message(rule), [hit.evidence("七日解除權期間")], conf)
+    return _result(rule, Status.FAIL, rule.message, _absence(ctx, "七日解除權之告知"), 0.8)
+
+
+# 消保法 §19 I counts from 收受商品或接受服務: a service (an online course, a subscription) is
+# received when it is supplied, which is the payment only when the service starts with it
+_SERVICE = re.compile(r"課程|線上服務|訂閱|會員資格|會籍|方案|諮詢服務|教學|授課|課堂|直播|票券|服務期間")
+_ON_PAYMENT = re.compile(r"(?:付款|繳費|購買|完成交易|結帳)(?:完成|成功)?(?:後|時|當下)?(?:即|立即|隨即|馬上|自動|當下|同時)(?:為您)?"
+                         r"(?:開通|開放|提供|啟用|開課|開始(?:提供|上課|觀看|使用)|可(?:觀看|上課|使用|收看|登入))")
+
+
+def _supplied_on_payment(c: Clause) -> bool:
+    return bool(_SERVICE.search(f"{c.heading} {c.text}") and _ON_PAYMENT.search(c.text))
+
+
+def check_refund(rule: Rule, ctx: Context) -> Result:
+    """S01: refund within 15 days (消保法 §19-2 II), not only as store credit (§19-2 III, 民法 §259)."""
+    from .match import compile_regex
+
+    limit = float(rule.params.get("maximum_days", 15))
+    refund_rx = compile_regex(rule.params["refund"])
+    other_rx = compile_regex(rule.params["other_action"])
+    findings: list[tuple[Hit, str]] = []
+    for p, c in _clauses_with_durations(ctx):
+        if c.is_question:
+            continue
+        # an FAQ answer (「A：約一個月喔」) to a refund question (「Q：退款多久會收到？」)
+        answers_refund = bool(c.topic and _QUESTION_END.search(c.topic) and refund_rx.search(c.topic)
+                              and not refund_rx.search(c.text))
+        if not (answers_refund or refund_rx.search(c.text)):
+            continue
+        if _NO_STOCK.search(c.text):
+            continue  # a refund because the trader cannot deliver is not the §19-2 refund after withdrawal
+        for d in durations(c.text):
+            if answers_refund:
+                if other_rx.search(c.text[max(0, d.start - 10):d.end + 10]):
+                    continue
+            elif not _refund_duration(c.text, d, refund_rx, other_rx):
+                continue
+            if negated(c.text, d.start):
+                continue
+            if d.days > limit:
+                note = f"退款期間{d.text}" + ("（工作天長於日曆日）" if d.working else "") + "，逾十五日"
+                findings.append((Hit(p, c, c.start + d.start, c.start + d.end, None), note))
+    for pat in rule.patterns:  # store-credit-only and other pattern findings
+        for h in ctx.find(pat):
+            if h.pattern.status is Status.PASS:
+                continue
+            if pat.name == "store-credit-only" and _one_option_of_a_list(h):
+                continue
+            findings.append((h, h.pattern.note or h.pattern.name))
+    if not findings:
+        return _result(rule, Status.PASS, _pass_message(rule), confidence=0.8)
+    notes = "；".join(dict.fromkeys(n for _, n in findings))
+    seen, ev = set(), []
+    for h, n in findings:
+        key = (h.prep.doc.location, h.clause.index)
+        if key not in seen:
+            seen.add(key)
+            ev.append(h.evidence(n))
+    return _result(rule, Status.FAIL, f"{rule.message}（{notes}）", ev[:10], 0.85)
+
+
+_CHOICE_INTRO = re.compile(r"選擇|可選|任選|擇一|擇其一|自由選|下列方式之一|以下方式之一|其中一種")
+_CASH_OPTION = re.compile(r"刷退|退刷|轉帳|匯款|匯入|現金|原付款|原支付|原路|銀行帳戶|信用卡")
+
+
+def _one_option_of_a_list(hit: Hit) -> bool:
+    """「退款您可以選擇：1. 信用卡刷退；2. 轉帳…；3. 轉為購物金」: the store credit is one item of
+    a list of choices that includes money."""
+    c, cl = hit.clause, hit.prep.clauses
+    marker = c.marker or _item_marker(hit.prep, c)
+    if not marker:
+        return False
+    siblings, intro = [], None
+    for x in reversed(cl[max(0, c.index - 8):c.index]):
+        if x.line_start and x.marker == marker:
+            siblings.append(x)
+        elif x.line_start:
+            intro = x
+            break
+    for x in cl[c.index + 1:c.index + 6]:
+        if x.line_start and x.marker == marker:
+            siblings.append(x)
+        elif x.line_start:
+            break
+    return bool(intro is not None and _CHOICE_INTRO.search(intro.text)
+                and any(_CASH_OPTION.search(x.text) for x in siblings))
+
+
+def _refund_duration(text: str, d, refund_rx, other_rx) -> bool:
+    """Does this duration measure the refund? 「…一個月時間辦理退款」 (refund after it) or
+    「退款將於收到後14個工作天內」 (refund before it), with no other action (寄回, 申請…)
+    between them that the duration could belong to instead. The event the refund is
+    counted from (「收到退回商品後」) is not such an action; the bank's posting time
+    (「入帳時間依發卡銀行作業約需…」) is not the trader's refund."""
+    if _BANK_TIME.search(text[max(0, d.start - 20):d.start]) or _BANK_AFTER.match(text, d.end):
+        return False
+    after = text[d.end:d.end + 16]
+    m = refund_rx.search(after)
+    if m and not other_rx.search(_REFUND_EVENT.sub("", after[:m.start()])):
+        return True
+    before = text[max(0, d.start - 26):d.start]
+    # 「款項將於收到退貨後30日內入帳」: the money is named before, its return after
+    m = _MONEY_BACK.match(after)
+    if m and _MONEY.search(before) and not other_rx.search(_REFUND_EVENT.sub("", before)):
+        return True
+    last = None
+    for last in refund_rx.finditer(before):
+        pass
+    if last and _FROM_REFUND.match(before, last.end()):
+        return False  # 「退款後180天內」: counted from the refund, not the time it takes
+    return bool(last and not other_rx.search(_REFUND_EVENT.sub("", before[last.end():])))
+
+
+_NO_STOCK = re.compile(r"缺貨|無法出貨|無法供貨|無法交貨|斷貨|停產|無庫存|庫存不足")
+_FROM_REFUND = re.compile(r"(?:金額|款項)?(?:作業)?(?:完成|成功|入帳)?(?:之)?(?:後|日起|當日|之日|起)")
+_MONEY = re.compile(r"款項|價金|價款|金額|貨款|費用|退款|退費")
+_MONEY_BACK = re.compile(r"(?:內|之內|以內)?[^,;。]{0,6}?(?:入帳|匯入|匯回|匯還|退回|退還|返還|撥還|刷退|原路)")
+_REFUND_EVENT = re.compile(r"(?:收到|收受|取回|接獲|收迄|收訖|確認收到)[^,;。]{0,12}?(?:後|之?(?:次日|翌日|隔日)起(?:算)?|起)")
+_BANK_AFTER = re.compile(r"[^,;。]{0,4}?[(,]?(?:依|視)(?:各)?(?:發卡)?(?:銀行|機構|信用卡公司)")
+_BANK_TIME = re.compile(r"(?:發卡|銀行|信用卡公司|金融機構|支付機構|第三方支付)(?:之|的)?(?:作業|入帳|處理|規定|帳單|結帳)"
+                        r"|入帳時間|入帳日|(?:依|視)(?:各)?(?:發卡)?(?:銀行|機構)|bank")
+
+
+def check_withdrawal_restrictions(rule: Rule, ctx: Context) -> Result:
+    """P05: costs, reasons, approvals (patterns) and exclusions judged against the closed
+    list of 準則 §2 (exclusion triggers in params)."""
+    from .match import compile_regex
+
+    fails: list[tuple[Hit, str]] = []
+    reviews: list[tuple[Hit, str]] = []
+    local = set(rule.params.get("local_unless", []))
+    for pat in rule.patterns:
+        for h in (_local_find(ctx, pat) if pat.name in local else ctx.find(pat)):
+            (reviews if h.pattern.status is Status.NEEDS_REVIEW else fails).append((h, h.pattern.note or h.pattern.name))
+    exclusion = Pattern(name="exclusion", match=compile_regex(rule.params["exclusion"]),
+                        unless=tuple(compile_regex(u) for u in rule.params.get("exclusion_unless", [])))
+    list_intro = compile_regex(rule.params["list_intro"])
+    found = [(h, _exclusion_subject(h, list_intro)) for h in ctx.find(exclusion)]
+    found += _faq_exclusions(ctx, exclusion)
+    for h, subject in found:
+        trigger = h.prep.norm.text[h.start:h.end] if h.pattern is exclusion else ""
+        if ((_CANCEL.search(trigger) and not _RETURN_VERB.search(trigger) and _AFTER_SHIPPING.search(h.clause.text))
+                or (_MONEY_VERB.search(trigger) and not _RETURN_VERB.search(trigger) and _NOTHING_RETURNED.search(subject))):
+            # 「出貨後無法取消訂單」 (the right is exercised on receipt), 「未收到退回商品，無法退款」
+            # (nothing returned yet) restrict nothing; a later refusal in the clause still counts
+            h = _later_return_refusal(h, exclusion)
+            if h is None:
+                continue
+            trigger = h.prep.norm.text[h.start:h.end]
+        placement = classify_exclusion(subject)
+        if _WAIVER.search(trigger) and not _LAWFUL_VERDICT_WORDS.search(subject):
+            # 「同意放棄七日解除權」, 「不適用消費者保護法第十九條」: the right itself is waived
+            placement = type(placement)("unlawful", ("拋棄或排除消保法第19條之解除權",), "依同條第5項其約定無效")
+        items = _exclusion_items(h, list_intro) if h.pattern is exclusion else []
+        flagged: list[Clause] = []
+        if items:
+            # each listed item on its own (with the intro that states the condition): a lawful
+            # item must not cover an unlawful one (「刻字商品」 beside 「已配戴過之耳環」)
+            intro = f"{h.clause.heading} {h.clause.text}"
+            # (an item that states an exclusion itself is judged as its own hit)
+            per = [(x, classify_exclusion(f"{intro} {x.text}")) for x in items if not exclusion.match.search(x.text)]
+            placed = [(x, q) for x, q in per if q.reason != _BLANKET
+                      and (q.reason != _UNLISTED or names_goods(x.text))]
+            if placed:
+                worst = max((q for _, q in placed), key=lambda q: _RANK[q.verdict])
+                if _RANK[worst.verdict] >= _RANK[placement.verdict]:
+                    placement = worst
+                flagged = [x for x, q in placed if q.verdict == placement.verdict]
+        if (placement.reason == "全面排除七日解除權" and trigger and not _RETURN_VERB.search(trigger)):
+            # 「…恕無法退款」 without goods or a reason the engine can place: a person judges
+            placement = type(placement)("review", placement.categories, "退款或取消之限制，須人工確認是否限制解除權")
+        note = f"排除解除權：{'、'.join(placement.categories)}（{placement.reason}）"
+        if placement.verdict in ("unlawful", "review"):
+            bucket = fails if placement.verdict == "unlawful" else reviews
+            bucket.append((h, note))
+            # show the listed items that carry the finding, not only the list's title
+            for x in flagged:
+                bucket.append((Hit(h.prep, x, x.start, x.end, exclusion), note))
+    if fails:
+        ev = _unique_evidence(fails + reviews)
+        notes = "；".join(dict.fromkeys(n for _, n in fails))
+        return _result(rule, Status.FAIL, f"{rule.message}（{notes}）", ev, 0.85)
+    if reviews:
+        notes = "；".join(dict.fromkeys(n for _, n in reviews))
+        return _result(rule, Status.NEEDS_REVIEW, f"下列條款須人工判斷是否限制解除權：{notes}", _unique_evidence(reviews), 0.6)
+    return _result(rule, Status.PASS, _pass_message(rule), confidence=0.8)
+
+
+_QUESTION_MARK = re.compile(r"[?嗎]")  # fast scans (a leading charset or literal), not an alternation
+_QUESTION_LINE = re.compile(r"\n(?:q[:.]|問:)")
+# an FAQ answer that contradicts the question's restriction (「不會喔」, 「可以的」)
+_ANSWER_YES = re.compile(r"^(?:a\d*[.:]|答:)?\s*(?:可以|不會|當然|沒問題|能|是的,?(?:可以|都可|仍可)|仍可|都可以|不用|不需|不須|無須|可)")
+_ANSWER_MARK = re.compile(r"^(?:a\d*[.:]|答:)")
+
+
+def _faq_exclusions(ctx: Context, exclusion: Pattern) -> list[tuple[Hit, str]]:
+    """「哪些商品不能退貨？ A：生鮮食品與特價商品。」: the question names the restriction,
+    the answer names the goods. The answer (up to the next question) is the subject."""
+    out = []
+    for p in ctx.preps:
+        questions = {}
+        text = p.norm.text
+        # what Clause.is_question looks for: a question mark or 嗎, or a q:/問: line
+        positions = [m.start() for m in _QUESTION_MARK.finditer(text)]
+        positions += [m.start() + 1 for m in _QUESTION_LINE.finditer(text)]
+        if text.startswith(("q:", "q.", "問:")):
+            positions.append(0)
+        for pos in positions:
+            c = p.clause_at(pos)
+            if c is not None and c.index not in questions and c.is_question:
+                questions[c.index] = c
+        for c in questions.values():
+            m = exclusion.match.search(c.text)
+            if m is None or negated(c.text, m.start()):
+                continue
+            answer = []
+            for x in p.clauses[c.index + 1:c.index + 5]:
+                if x.is_question:
+                    break
+                answer.append(x)
+            if not answer or _ANSWER_YES.match(answer[0].text):
+                continue
+            subject = " ".join(x.text for x in answer if not _grants_right(x.text))
+            if not subject:
+                continue  # every answer clause grants the right (「所有商品都可以退貨」)
+            out.append((Hit(p, answer[0], answer[0].start, answer[0].end, exclusion), subject))
+    return out
+
+
+def _local_find(ctx: Context, pat: Pattern) -> list[Hit]:
+    """Hits whose `unless` is judged on the hit's own part of the clause (its comma-separated
+    segment and the next one), not on the whole clause: in 「滿千免運，退貨運費由消費者自付」
+    the 免運 is about outbound shipping, and in 「本店負擔出貨運費，退貨運費由買家負擔」 the
+    trader pays only the first fee. `with` stays a condition on the whole clause."""
+    from dataclasses import replace
+
+    # an anchored `unless` (「^(?!…).*瑕疵」: the clause is about defects) still speaks of the clause
+    whole = tuple(u for u in pat.unless if _anchored(u))
+    local = tuple(u for u in pat.unless if u not in whole)
+    out = []
+    stems = _trader_stems(ctx)
+    # `with` left to find() unless the target has FAQ answers, whose question may supply it
+    for h in ctx.find(replace(pat, unless=(), with_=()) if _has_faq(ctx) else replace(pat, unless=())):
+        c = h.clause
+        # `with` on the clause, or on the clause with the FAQ question it answers
+        # (「Q：退貨要付運費嗎？ A：要喔，運費請自付」)
+        scope = c.text + (" " + c.topic if c.topic and _QUESTION_END.search(c.topic) else "")
+        if not all(w.search(scope) for w in pat.with_):
+            continue
+        if any(u.search(c.text) for u in whole):
+            continue  # judged on the clause itself, not on a proviso after it
+        for m in pat.match.finditer(c.text):
+            window = _segment_window(c.text, m.start(), m.end())
+            if stems:
+                window = stems.sub("本店", window)
+            if any(u.search(window) for u in local):
+                continue
+            if pat.negatable and negated(c.text, m.start()):
+                continue
+            out.append(Hit(h.prep, c, c.start + m.start(), c.start + m.end(), pat))
+            break
+    return out
+
+
+def _has_faq(ctx: Context) -> bool:
+    """Does any clause answer an FAQ question (a question as its topic)?"""
+    cached = ctx.__dict__.get("_has_faq")
+    if cached is None:
+        cached = any(c.topic and _QUESTION_END.search(c.topic) for p in ctx.preps for c in p.clauses)
+        ctx.__dict__["_has_faq"] = cached
+    return cached
+
+
+def _trader_stems(ctx: Context):
+    """The short name a shop calls itself by (「小樹芽」 beside 「小樹芽童裝」 and 「小樹芽服飾有限公司」):
+    the common beginning of two of its names, as a regex, or None."""
+    cached = ctx.__dict__.get("_trader_stems", False)
+    if cached is not False:
+        return cached
+    import os.path
+
+    names = tuple(getattr(ctx, "trader_names", ()) or ())
+    stems = {os.path.commonprefix([a, b]) for a in names for b in names if a != b}
+    stems = sorted((x for x in stems if len(x) >= 2 and not re.search(r"[^\u4e00-\u9fffa-z0-9]", x)), key=len, reverse=True)
+    rx = re.compile("|".join(map(re.escape, stems))) if stems else None
+    ctx.__dict__["_trader_stems"] = rx
+    return rx
+
+
+def _anchored(rx: re.Pattern) -> bool:
+    """Does the regex (as written in the rule, before any first-character lookahead) start with ^?"""
+    source = rx.pattern
+    if source.startswith("(?=["):
+        source = source[source.index("])(?:") + 5:]
+    return source.startswith("^")
+
+
+def _segment_window(text: str, start: int, end: int) -> str:
+    """The comma-separated segment holding [start, end), and the next one when this one
+    says nothing about who pays (「退貨運費，由本公司負擔」)."""
+    a = text.rfind(",", 0, start) + 1
+    b = text.find(",", end)
+    if b == -1:
+        return text[a:]
+    if not _PAYER.search(text, a, b):
+        b2 = text.find(",", b + 1)
+        b = len(text) if b2 == -1 else b2
+    return text[a:b]
+
+
+_PAYER = re.compile(r"負擔|支付|自付|自理|吸收|承擔|扣除|扣抵|收取|酌收|免|付費|出")
+
+
+def _later_return_refusal(hit: Hit, exclusion: Pattern) -> Hit | None:
+    """「出貨後恕不取消訂單，亦不接受退貨」: the refusal of the return after a harmless one."""
+    c = hit.clause
+    for m in exclusion.match.finditer(c.text, hit.end - c.start):
+        if _RETURN_VERB.search(m.group()) and not negated(c.text, m.start()):
+            return Hit(hit.prep, c, c.start + m.start(), c.start + m.end(), exclusion)
+    return None
+
+
+_WAIVER = re.compile(r"放棄|拋棄|消費者保護法|消保法")
+# a waiver limited to 準則 §2 goods (「易腐敗商品不適用消保法第十九條」) is judged by its goods
+_LAWFUL_VERDICT_WORDS = re.compile(r"準則|易於?腐敗|生鮮|客製化給付|報紙|期刊|雜誌|影音|電腦軟體|數位內容|個人衛生用品|國際航空")
+_BLANKET = "全面排除七日解除權"
+_UNLISTED = "商品類別是否屬準則第2條所列例外，須個案判斷"
+_RANK = {"lawful": 0, "review": 1, "unlawful": 2}
+_RETURN_VERB = re.compile(r"退貨|退換|退回|解除|解約|鑑賞|猶豫|退(?:不換)?$|換$|七日|7日|七天|7天")
+_CANCEL = re.compile(r"取消")
+_MONEY_VERB = re.compile(r"退款|退費")
+_AFTER_SHIPPING = re.compile(r"(?:出貨|寄出|發貨|出倉|配送|交寄|已出貨|已寄出)")
+_NOTHING_RETURNED = re.compile(r"未(?:收到|收受|寄回|退回|交寄|將商品寄回)")
+
+
+def _unique_evidence(items: list[tuple[Hit, str]]) -> list[Evidence]:
+    seen, ev = set(), []
+    for h, n in items:
+        key = (h.prep.doc.location, h.clause.index)
+        if key not in seen:
+            seen.add(key)
+            ev.append(h.evidence(n))
+    return ev[:10]
+
+
+def _exclusion_subject(hit: Hit, list_intro) -> str:
+    """What an exclusion excludes: the clause up to the trigger, its heading, and the list
+    it introduces (「下列商品不適用…:」) or closes (「以上商品恕不退換」)."""
+    c = hit.clause
+    question = c.topic if c.topic and _QUESTION_END.search(c.topic) else ""  # an FAQ answer's question
+    return " ".join([c.heading, question, c.text] + [x.text for x in _exclusion_items(hit, list_intro)])
+
+
+def _exclusion_items(hit: Hit, list_intro) -> list[Clause]:
+    """The clauses of the section or list an exclusion governs (empty for a lone clause)."""
+    c, cl = hit.clause, hit.prep.clauses
+    parts: list[Clause] = []
+    if _is_title(c):
+        # a section title (「二、不適用解除權之商品」): what it excludes is the section below it,
+        # up to the next title of the same level
+        own = _item_marker(hit.prep, c)
+        for x in cl[c.index + 1:c.index + 13]:
+            if own and x.line_start and x.marker == own:
+                break  # the next item or title of the same level
+            if _is_title(x) and x.marker in ("", "article", "cjk"):
+                # short unmarked lines right under the title are its items (「生鮮食品」),
+                # a line naming a topic or following prose is the next section
+                if not (_short_item(x) and all(_short_item(i) and i.marker == x.marker for i in parts)
+                        and not _SECTION_WORD.search(x.text)):
+                    break
+            if _INCLUSION.search(x.text):
+                break
+            if not _grants_right(x.text):
+                parts.append(x)
+    elif list_intro.search(c.text):
+        # the clause that opens the list is item N of its own list; its items end where
+        # item N+1 of that list begins (「三、下列商品不適用…：(一)…(二)…四、前項以外之商品…」)
+        own = _item_marker(hit.prep, c)
+        if re.search(r"(?:以上|上述|前述|上列|前列)", c.text):
+            items = []
+            for x in reversed(cl[max(0, c.index - 8):c.index]):
+                if (own and _item_marker(hit.prep, x) == own) or x.heading != c.heading:
+                    break
+                items.append(x)
+        else:
+            items = []
+            for x in cl[c.index + 1:c.index + 9]:
+                # (pieces of the intro's own line, 「…拒絕退貨：1.…;2.…」, are its items)
+                if (own and x.line_start and x.marker == own) or _INCLUSION.search(x.text):
+                    break
+                if own and not x.line_start and _item_marker(hit.prep, x) == own and not _same_line(c, x, cl):
+                    break
+                if x.heading != c.heading or (_is_title(x) and x.marker in ("", "article", "cjk")):
+                    # a short line under an intro that ends with 「：」 is an item (「①生鮮食品」,
+                    # 「A. 報紙雜誌」); after prose items, or naming a topic, it is the next section
+                    if not (c.text.rstrip().endswith(":") and _short_item(x)
+                            and all(_short_item(i) for i in items) and not _SECTION_WORD.search(x.text)
+                            and not (items and items[-1].marker != x.marker)):
+                        break  # the next section (「▍預購與缺貨」) is not part of the list
+                items.append(x)
+        parts += [x for x in items if not _grants_right(x.text)]
+    return parts
+
+
+# an item that grants the 7-day right (「鏡框…您得於收受商品之次日起七日內…解除契約，無須說明理由」)
+# names goods the exclusion does not cover; a grant that is itself conditional (「未拆封者始得退貨」)
+# or qualified (但, 除外) is no such item
+_GRANT = re.compile(r"(?<![不無未])(?:得|可|可以|均可|皆可|仍得|仍可|享有)(?:於|在)?[^。;]{0,30}?"
+                    r"(?:解除契約|行使解除權|七日解除權|七天解除權|退回商品|辦理退貨|申請退貨|退貨|退換貨)")
+_GRANT_QUALIFIED = re.compile(r"但|惟|除外|不適用|恕不|概不|無法|不得|不能|不可|不接受|不受理|不予"
+                              r"|(?<![無毋免不])(?:須|需|必須)|始得|方得|才能|才可|者(?:始|方|才)?(?:得|可)|為限|限於")
+
+
+def _grants_right(text: str) -> bool:
+    """Does this list item or answer grant the 7-day right, without a condition or proviso?"""
+    return bool(_GRANT.search(text)) and not _GRANT_QUALIFIED.search(text)
+
+
+# a list item that puts goods back under the 7-day right is not part of the exclusion
+_INCLUSION = re.compile(r"(?:仍|均|皆|亦|一律)(?:可)?適用|仍(?:得|可|享有)|不在此限")
+
+
+_SECTION_WORD = re.compile(r"^[▍▌▎■□◆◇【〔［#＃]|退|款|運費|說明|須知|政策|規定|方式|流程|期限|條款|注意|服務|保固|聯絡|客服|付款|配送|隱私|會員")
+
+
+def _short_item(x: Clause) -> bool:
+    return x.line_start and len(x.text.strip()) <= 30
+
+
+def _same_line(a: Clause, b: Clause, cl: list[Clause]) -> bool:
+    """Do clauses a and b (a before b) sit on one line of the text?"""
+    return all(not x.line_start for x in cl[a.index + 1:b.index + 1])
+
+
+def _is_title(clause: Clause) -> bool:
+    """A short line of its own without sentence punctuation: a heading or section title
+    (also one decorated with a bullet: 「◆ 不適用七日解除權之商品」)."""
+    t = clause.text.rstrip()
+    return (clause.line_start and 0 < len(t) <= 30 and t[-1] not in "。;,:!?、"
+            and clause.marker not in ("num", "paren-num", "paren-cjk"))
+
+
+def _item_marker(prep: Prepared, clause: Clause) -> str:
+    """The numbering type of the line a clause belongs to."""
+    i = clause.index
+    while i > 0 and not prep.clauses[i].line_start:
+        i -= 1
+    return prep.clauses[i].marker
