@@ -260,7 +260,6 @@ _REPORTED_TO_ME = with_first_chars(re.compile(
     r"(?:跟我|對我|回我|告訴我|回覆我|和我|向我)(?![們司])(?:說|講|表示|解釋)?[:：,，]?[^。\n]{0,30}?(?:恕不|不能|不可以?|概不|無法|不接受|不退|不換|拒絕)"))
 # what a quoted shop clause says: a refusal, a condition, a rule
 _RULE_WORDS = re.compile(r"恕|不|概|無法|拒|須|需|規定|條款|須知|退|換|視為|為準|限|逾")
-_SENTENCE_ENDS = "。！？!?\n"
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
 _QUESTION_START = re.compile(r"\s*(?:q\d*|問)\s*[:：.．]", re.IGNORECASE)
 _NARRATOR = with_first_chars(re.compile(r"(?<![自本])我(?![們司方國])"))
@@ -279,14 +278,18 @@ def _writer_voice(original: str) -> bool:
     inside = [(q.start(), q.end()) for q in quotes]
     starts = [a for a, _ in inside]
     narration = 0
+    ends = None  # sentence ends, found once: a page with many 我 must not rescan its text per hit
     for m in _NARRATOR.finditer(original):
         i = bisect.bisect_right(starts, m.start()) - 1
         if i >= 0 and m.start() < inside[i][1]:
             continue  # words in quotation marks are someone else's
+        if ends is None:
+            ends = [e.start() for e in _SENTENCE_END.finditer(original)]
         # 「Q：我可以退貨嗎？」 is a shop's FAQ speaking for its customer
-        start = max(original.rfind(c, 0, m.start()) for c in _SENTENCE_ENDS) + 1
-        end = _SENTENCE_END.search(original, m.end())
-        stop = end.start() if end else len(original)
+        j = bisect.bisect_left(ends, m.start())
+        start = ends[j - 1] + 1 if j > 0 else 0
+        k = bisect.bisect_left(ends, m.end())
+        stop = ends[k] if k < len(ends) else len(original)
         if original[stop:stop + 1] in ("？", "?") or original[start:stop].rstrip().endswith("嗎") \
                 or _QUESTION_START.match(original, start):
             continue
