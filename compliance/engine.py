@@ -248,7 +248,7 @@ _BYLINE = re.compile(r"(?:^|\n)[ \t\u3000]*(?:文|撰文|撰稿|作者|記者|�
                      r"|(?:律師|醫師|記者|編輯|消費|法律|專家)專欄|本文作者|專欄作家"
                      r"|(?:^|\n)[^\n]{0,24}記者[^\n]{0,12}(?:報導|／|/)", re.IGNORECASE)
 _PEN_NAME = re.compile(r"筆者")
-_THIRD_PARTY_TRADER = re.compile(r"(?<!物流)(?<!金流)(?<!貨運)(?<!運輸)(?<!快遞)(?<!宅配)(?:業者|店家|賣家|商家)")
+_THIRD_PARTY_TRADER = re.compile(r"(?=[業店賣商])(?<!物流)(?<!金流)(?<!貨運)(?<!運輸)(?<!快遞)(?<!宅配)(?:業者|店家|賣家|商家)")
 # words of a publication about shops, not of a shop (私訊/留言 are shops' words too)
 _PUBLICATION = re.compile(r"讀者|編輯部|編輯小結|延伸閱讀|懶人包|這篇文章|本篇文章|筆者|受訪|轉述|當事人|記者|消保官(?:也|則)?(?:表示|指出|提醒|說)")
 # a quotation, and the verb of saying it follows (found from the quote mark, which is rarer)
