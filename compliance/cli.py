@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
 import click
 
@@ -22,6 +21,20 @@ SEVERITIES = ["high", "medium", "low"]
 def _die(message: str, code: int = EXIT_INPUT):
     click.echo(f"錯誤：{message}", err=True)
     sys.exit(code)
+
+
+def _scan_or_die(store, scan_id: int | None) -> int:
+    """The scan asked for, or the latest one; a one-line error when the log has none or not that one."""
+    from .store import StoreError
+
+    sid = scan_id or store.latest_scan_id()
+    if sid is None:
+        _die(f"{store.path} 尚無任何掃描")
+    try:
+        store.scan(sid)
+    except StoreError as exc:
+        _die(str(exc))
+    return sid
 
 
 def _pack(rules_path):

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from .cli import _die, main
+from .cli import _die, _scan_or_die, main
 from .cli_scan import DEFAULT_DB
 
 _DB = click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(exists=True, dir_okay=False),
@@ -85,15 +85,7 @@ def review(result_id, decision, note, reviewer, scan_id, site, db):
 
 
 def _list_findings(store, scan_id, site, review_states) -> None:
-    sid = scan_id or store.latest_scan_id()
-    if sid is None:
-        _die(f"{store.path} 尚無任何掃描")
-    from .store import StoreError
-
-    try:
-        store.scan(sid)
-    except StoreError as exc:
-        _die(str(exc))
+    sid = _scan_or_die(store, scan_id)
     rows = [r for r in store.latest_results(sid, site) if r["status"] in ("fail", "needs_review")]
     if site and not rows and not store.analyses(sid, site):
         _die(f"掃描 #{sid} 中沒有網站 {site!r}")

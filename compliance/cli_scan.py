@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from .cli import EXIT_INPUT, _die, main
+from .cli import _die, _scan_or_die, main
 
 DEFAULT_DB = "inspections.db"
 EXIT_INTERRUPTED = 130  # the shell's code for a command stopped by Ctrl-C
@@ -229,16 +229,10 @@ def report(db, scan_id, site, fmt, output):
     """
     from reports import render
 
-    from .store import Store, StoreError
+    from .store import Store
 
     with Store(db) as store:
-        sid = scan_id or store.latest_scan_id()
-        if sid is None:
-            _die(f"{db} 尚無任何掃描")
-        try:
-            store.scan(sid)
-        except StoreError as exc:
-            _die(str(exc))
+        sid = _scan_or_die(store, scan_id)
         if fmt == "summary":
             stream = open(output, "w", encoding="utf-8") if output else sys.stdout
             from reports.scan_summary import render_scan
