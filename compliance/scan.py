@@ -64,7 +64,7 @@ def analyze(db_path: str | Path, scan_id: int | None = None, *, rules_path: str 
         if scan_id is None:
             scan_id = store.latest_scan_id()
             if scan_id is None:
-                raise ScanError(f"{db_path} holds no scan yet; run a scan first")
+                raise ScanError(f"{db_path} 尚無任何掃描，請先執行 scan")
         store.scan(scan_id)
         return [judge_site(store, scan_id, s["site_key"], s["name"] or s["site_key"], pack)
                 for s in store.sites(scan_id)]
@@ -100,7 +100,7 @@ def run_scan(targets_path: str | Path | None, db_path: str | Path = "inspections
     from crawler.spiders.terms import TermsSpider
 
     if resume_scan_id is None and targets_path is None:
-        raise ScanError("give a target list, or the id of a scan to resume")
+        raise ScanError("請提供目標清單，或要接續之掃描編號")
     if resume_scan_id is not None:
         with Store(db_path) as store:
             obey_robots = store.scan(resume_scan_id)["options"].get("robots_obeyed", True)
@@ -125,10 +125,10 @@ def run_scan(targets_path: str | Path | None, db_path: str | Path = "inspections
         exc = errors[0].value
         if isinstance(exc, Exception) and type(exc).__module__.startswith("compliance"):
             raise exc
-        raise ScanError(f"the crawl did not run: {exc}") from exc
+        raise ScanError(f"爬蟲未能執行：{exc}") from exc
     spider = crawler.spider
     if spider is None or not getattr(spider, "scan_id", None):
-        raise ScanError("the crawl did not start")
+        raise ScanError("爬蟲未能啟動")
     if closed != ["finished"]:  # stopped early, or forced (a second Ctrl-C): no close at all
         raise ScanInterrupted(spider.scan_id, closed[0] if closed else "killed")
     return spider.scan_id

@@ -362,8 +362,8 @@ class Store:
     def scan(self, scan_id: int) -> dict:
         rows = self._rows("SELECT * FROM scans WHERE id = ?", [scan_id])
         if not rows:
-            raise UnknownScan(f"no scan {scan_id} in {self.path}; list them with `sqlite-utils rows "
-                              f"{self.path} scans`")
+            raise UnknownScan(f"{self.path} 中沒有掃描 #{scan_id}（可用 `sqlite-utils rows "
+                              f"{self.path} scans` 列出）")
         return _decode(rows[0], "options")
 
     def latest_scan_id(self) -> int | None:
@@ -440,7 +440,7 @@ class Store:
         """Rebuild the Report of one analysis (what `report --format json` prints)."""
         rows = self._rows("SELECT * FROM analyses WHERE id = ?", [analysis_id])
         if not rows:
-            raise StoreError(f"no analysis {analysis_id} in {self.path}")
+            raise StoreError(f"{self.path} 中沒有判斷紀錄 #{analysis_id}")
         a = _decode(rows[0], "tool", "target", "summary")
         report = Report.from_dict({"tool": a["tool"], "target": a["target"],
                                    "rulepack": {"id": a["rulepack_id"], "version": a["rulepack_version"]},
@@ -470,13 +470,13 @@ class Store:
     def add_user(self, name: str, password_hash: str, *, created_by: str | None = None) -> int:
         """Record a reviewer account; the name must be new."""
         if self.user(name) is not None:
-            raise StoreError(f"account {name!r} already exists")
+            raise StoreError(f"審查帳號 {name!r} 已存在")
         return self._insert("users", {"name": name, "password_hash": password_hash, "created_at": now(),
                                       "created_by": created_by})
 
     def set_password(self, name: str, password_hash: str) -> None:
         if self.user(name) is None:
-            raise StoreError(f"no account {name!r} in {self.path}")
+            raise StoreError(f"{self.path} 中沒有審查帳號 {name!r}")
         with self.db.atomic():
             self.db.execute("UPDATE users SET password_hash = ? WHERE name = ?", [password_hash, name])
 
