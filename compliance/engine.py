@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from . import __version__
-from .match import negated, with_first_chars
+from .match import negated, scanning_form, with_first_chars
 from .models import Document, Evidence, Kind, Report, Result, Status, Target
 from .normalize import Normalized, normalize, self_names
 from .rules import Pattern, Rule, RulePack, load_pack
@@ -125,7 +125,7 @@ class Context:
         and (unless `negatable: false`) not governed by a protective construction.
         With ``limit``, stop once that many hits are found (presence needs only one)."""
         hits: list[Hit] = []
-        rx = pattern.match
+        rx = scanning_form(pattern.match)  # the same matches, found faster once it is used often
         for p in self.preps:
             (text, view_clauses), pos = self._view(p), 0
             while limit is None or len(hits) < limit:
@@ -248,7 +248,7 @@ _BYLINE = re.compile(r"(?:^|\n)[ \t\u3000]*(?:文|撰文|撰稿|作者|記者|�
                      r"|(?:律師|醫師|記者|編輯|消費|法律|專家)專欄|本文作者|專欄作家"
                      r"|(?:^|\n)[^\n]{0,24}記者[^\n]{0,12}(?:報導|／|/)", re.IGNORECASE)
 _PEN_NAME = re.compile(r"筆者")
-_THIRD_PARTY_TRADER = re.compile(r"(?=[業店賣商])(?<!物流)(?<!金流)(?<!貨運)(?<!運輸)(?<!快遞)(?<!宅配)(?:業者|店家|賣家|商家)")
+_THIRD_PARTY_TRADER = with_first_chars(re.compile(r"(?<!物流)(?<!金流)(?<!貨運)(?<!運輸)(?<!快遞)(?<!宅配)(?:業者|店家|賣家|商家)"))
 # words of a publication about shops, not of a shop (私訊/留言 are shops' words too)
 _PUBLICATION = re.compile(r"讀者|編輯部|編輯小結|延伸閱讀|懶人包|這篇文章|本篇文章|筆者|受訪|轉述|當事人|記者|消保官(?:也|則)?(?:表示|指出|提醒|說)")
 # a quotation, and the verb of saying it follows (found from the quote mark, which is rarer)
@@ -274,12 +274,12 @@ def _writer_voice(original: str) -> bool:
     reported = (sum(1 for q in quotes
                     if _SAID.search(original, max(0, q.start() - 10), q.start()) and _RULE_WORDS.search(q.group(1))
                     and not _NARRATOR.search(q.group(1)))
-                + len(_REPORTED_TO_ME.findall(original)))
+                + len(scanning_form(_REPORTED_TO_ME).findall(original)))
     inside = [(q.start(), q.end()) for q in quotes]
     starts = [a for a, _ in inside]
     narration = 0
     ends = None  # sentence ends, found once: a page with many 我 must not rescan its text per hit
-    for m in _NARRATOR.finditer(original):
+    for m in scanning_form(_NARRATOR).finditer(original):
         i = bisect.bisect_right(starts, m.start()) - 1
         if i >= 0 and m.start() < inside[i][1]:
             continue  # words in quotation marks are someone else's
@@ -299,16 +299,16 @@ def _writer_voice(original: str) -> bool:
     if byline and narration >= 3:
         # a shop's brand story signed by its founder (「文／店長阿明」) above its own rules
         # still speaks as 本店／我們 more than as 我
-        return len(_SELF.findall(original)) * 2 < narration
-    publication = len(_PUBLICATION.findall(original))
+        return len(scanning_form(_SELF).findall(original)) * 2 < narration
+    publication = len(scanning_form(_PUBLICATION).findall(original))
     if reported >= 2 and publication >= 2:
         return True  # an explainer quoting shops' clauses, without a byline
     if narration >= 5 and reported >= 1:
         return True
     # an explainer that speaks of traders in the third person (業者應…, 店家不得…) far more
     # than any trader speaks of itself (本公司／本店／我們)
-    third = len(_THIRD_PARTY_TRADER.findall(original))
-    return third >= 5 and third > 2 * len(_SELF.findall(original)) and (
+    third = len(scanning_form(_THIRD_PARTY_TRADER).findall(original))
+    return third >= 5 and third > 2 * len(scanning_form(_SELF).findall(original)) and (
         original.count("業者") >= 3 or publication >= 2 or narration >= 3)
 
 
@@ -321,15 +321,15 @@ def looks_like_terms(text: str, original: str | None = None) -> bool:
         return False
     if original is not None and _writer_voice(original):
         return False
-    score = sum(1 for rx in _TERMS_SIGNALS if rx.search(text))
+    score = sum(1 for rx in _TERMS_SIGNALS if scanning_form(rx).search(text))
     if score < 5:
         return False
-    news, own = len(_NEWS.findall(text)), len(_SELF.findall(text))
+    news, own = len(scanning_form(_NEWS).findall(text)), len(scanning_form(_SELF).findall(text))
     if news >= 6 and news > 2 * own:
         return False
     # a blog post, review or recipe that mentions a shop's rules in passing: a first-person
     # writer's words outnumber the words of a contract
-    blog, contract = len(_BLOG.findall(text)), len(_CONTRACT.findall(text))
+    blog, contract = len(scanning_form(_BLOG).findall(text)), len(scanning_form(_CONTRACT).findall(text))
     return not (blog >= 6 and blog > 2 * contract)
 
 
@@ -429,7 +429,7 @@ def check_trader_info(rule: Rule, ctx: Context) -> Result:
     fields = rule.params["fields"]
     for key, spec in fields.items():
         for source in spec["patterns"]:
-            rx = compile_regex(source)
+            rx = scanning_form(compile_regex(source))
             for p in ctx.preps:
                 m = rx.search(p.norm.text)
                 if m:

@@ -60,18 +60,44 @@ def with_first_chars(rx: re.Pattern, limit: int = 400) -> re.Pattern:
 
     Python's ``re`` scans fast only when a pattern starts with a literal or a character
     set; a pattern that starts with an alternation of groups (most rule patterns) is
-    tried at every position. ``(?=[…])`` makes the scan skip the other positions; the
-    matches, groups and spans are unchanged. Patterns whose first character cannot be
-    bounded (``.``, ``[^…]``, an empty match) are returned as they are.
+    tried at every position. ``(?=[…])`` makes each of those tries cheap; the matches,
+    groups and spans are unchanged. Patterns whose first character cannot be bounded
+    (``.``, ``[^…]``, an empty match) are returned as they are. This costs nothing at
+    start-up; ``scanning_form`` goes further for a regex that scans many pages.
     """
     chars = _first_chars(rx.pattern)
     if chars is _NATIVE or not chars or len(chars) > limit or rx.flags & (re.IGNORECASE | re.VERBOSE):
         return rx
     cls = "".join(re.escape(c) for c in sorted(chars))
     try:
-        return re.compile(f"(?=[{cls}])(?:{rx.pattern})", rx.flags)
+        led = re.compile(f"(?=[{cls}])(?:{rx.pattern})", rx.flags)
     except re.error:  # e.g. a global inline flag that must stay first
         return rx
+    _AS_WRITTEN[id(led)] = (led, rx)
+    return led
+
+
+# with_first_chars' regexes -> (itself, the regex as written), for scanning_form
+_AS_WRITTEN: dict[int, tuple[re.Pattern, re.Pattern]] = {}
+# id(regex) -> [regex (kept alive, so that its id stays its own), times used, form to use]
+_SCANNING: dict[int, list] = {}
+SCANS_BEFORE_REWRITE = 16
+
+
+def scanning_form(rx: re.Pattern) -> re.Pattern:
+    """The regex to scan a whole page with: ``rx`` itself for its first uses in this
+    process, then its literal-led form (``literal_led``), which scans several times faster
+    but costs about a millisecond to compile. A self-check of one site never pays that; a
+    scan of many sites, ``analyze`` and ``eval`` pay it once per regex."""
+    entry = _SCANNING.get(id(rx))
+    if entry is None:
+        entry = _SCANNING[id(rx)] = [rx, 0, rx]
+    if entry[1] < SCANS_BEFORE_REWRITE:
+        entry[1] += 1
+        if entry[1] == SCANS_BEFORE_REWRITE:
+            written = _AS_WRITTEN.get(id(rx))
+            entry[2] = literal_led(written[1] if written is not None and written[0] is rx else rx) or rx
+    return entry[2]
 
 
 def _first_chars(pattern: str) -> frozenset | None:
@@ -149,6 +175,206 @@ def _first_chars(pattern: str) -> frozenset | None:
 
 
 _NATIVE = frozenset()
+
+
+# --- literal-led rewriting ---------------------------------------------------------
+
+from re import _constants as _C, _parser as _P  # Python 3.11 (requirements pin it)
+
+_REPEATS = (_C.MAX_REPEAT, _C.MIN_REPEAT)
+_CATEGORIES = {_C.CATEGORY_DIGIT: r"\d", _C.CATEGORY_NOT_DIGIT: r"\D", _C.CATEGORY_SPACE: r"\s",
+               _C.CATEGORY_NOT_SPACE: r"\S", _C.CATEGORY_WORD: r"\w", _C.CATEGORY_NOT_WORD: r"\W"}
+_ATS = {_C.AT_BEGINNING: "^", _C.AT_BEGINNING_STRING: r"\A", _C.AT_END: "$", _C.AT_END_STRING: r"\Z",
+        _C.AT_BOUNDARY: r"\b", _C.AT_NON_BOUNDARY: r"\B"}
+_LEAD_MAX_PAIRS = 600  # (first character, rest) alternatives a rewrite may produce
+_LEAD_MAX_CLASS = 40   # characters of a set spelled out as alternatives
+
+
+class _NotLiteralLed(Exception):
+    pass
+
+
+def literal_led(rx: re.Pattern) -> re.Pattern | None:
+    """An equivalent regex that starts with an alternation of literal characters, or None.
+
+    ``re`` finds the candidates of a pattern that starts with a literal, a set, or an
+    alternation whose branches each start with a literal by a tight scan over the text
+    (its "charset prefix"); any other pattern, a lookahead included, is tried at every
+    position, about five times slower on a page. Most rule patterns start with a group of
+    words (``(?:{TRADER}…|退(?:貨|款)…)``), so the rewrite distributes the pattern over its
+    possible first characters (``本(?:公司|網站)…|我們…|退(?:貨|款)…``), keeping the order
+    of the alternatives, which keeps the first match, its span and its end: the same
+    matches, found faster. A leading lookbehind moves behind the first character
+    (``(?<!不)得`` -> ``得(?<!不得)``). Patterns with capturing groups, lazy repeats or a
+    first item that cannot be spelled out (``.``, ``[^…]``, a lookahead) are left alone.
+    """
+    if rx.groups or rx.flags & (re.IGNORECASE | re.VERBOSE | re.DOTALL | re.MULTILINE | re.LOCALE):
+        return None
+    try:
+        parsed = _P.parse(rx.pattern, rx.flags)
+        if _is_led(list(parsed)):
+            return None  # already scanned fast
+        state = parsed.state
+        pairs = _derive(list(parsed), state)
+        return re.compile(_unparse(_build(pairs, state), state), rx.flags)
+    except (_NotLiteralLed, re.error, RecursionError, TypeError, ValueError, AttributeError, KeyError):
+        return None
+
+
+def _is_led(items: list) -> bool:
+    while items and items[0][0] is _C.SUBPATTERN:
+        items = list(items[0][1][3])
+    if not items:
+        return False
+    # (an alternation of literal-led branches is scanned fast too, but each candidate
+    # position then tries every branch: grouped by first character it tries one)
+    return items[0][0] in (_C.LITERAL, _C.IN)
+
+
+def _class_chars(av) -> list[str]:
+    chars: list[str] = []
+    for op, a in av:
+        if op is _C.LITERAL:
+            chars.append(chr(a))
+        elif op is _C.RANGE and a[1] - a[0] < _LEAD_MAX_CLASS:
+            chars += [chr(x) for x in range(a[0], a[1] + 1)]
+        else:  # a negated set, a category (\d), a wide range
+            raise _NotLiteralLed
+    if len(chars) > _LEAD_MAX_CLASS:
+        raise _NotLiteralLed
+    return list(dict.fromkeys(chars))
+
+
+def _derive(seq: list, state) -> list[tuple[str, list]]:
+    """(c, tail) alternatives, in the order the regex tries them, with seq == c tail | …"""
+    if not seq:
+        raise _NotLiteralLed  # an empty match: no first character
+    op, av = seq[0]
+    rest = seq[1:]
+    if op is _C.LITERAL:
+        out = [(chr(av), rest)]
+    elif op is _C.IN:
+        out = [(c, rest) for c in _class_chars(av)]
+    elif op is _C.SUBPATTERN:
+        group, add_flags, del_flags, body = av
+        if group is not None or add_flags or del_flags:
+            raise _NotLiteralLed
+        out = _derive(list(body) + rest, state)
+    elif op is _C.BRANCH:
+        out = []
+        for alt in av[1]:
+            out += _derive(list(alt) + rest, state)
+    elif op is _C.MAX_REPEAT:
+        lo, hi, body = av
+        if body.getwidth()[0] == 0:
+            raise _NotLiteralLed
+        if hi == 0:
+            return _derive(rest, state)
+        left = [] if hi == 1 else [(_C.MAX_REPEAT, (max(lo - 1, 0), hi if hi is _C.MAXREPEAT else hi - 1, body))]
+        out = _derive(list(body) + left + rest, state)
+        if lo == 0:  # greedy: with one more, then without
+            out = out + _derive(rest, state)
+    elif op in (_C.ASSERT, _C.ASSERT_NOT) and av[0] == -1:
+        # (?<!X)c… == c(?<!Xc)…: the lookbehind, widened by the character, after it
+        out = [(c, [(op, (-1, _P.SubPattern(state, list(av[1]) + [(_C.LITERAL, ord(c))])))] + tail)
+               for c, tail in _derive(rest, state)]
+    else:
+        raise _NotLiteralLed
+    if len(out) > _LEAD_MAX_PAIRS:
+        raise _NotLiteralLed
+    return out
+
+
+def _common_suffix(a: list, b: list) -> int:
+    n = 0
+    while n < len(a) and n < len(b) and a[-1 - n] is b[-1 - n]:
+        n += 1
+    return n
+
+
+def _alternation(seqs: list[list], state) -> list:
+    """Items matching seqs[0] | seqs[1] | …, in that order, with consecutive shared tails
+    (the same items, by identity) written once: a|b after the same X is (?:a|b)X."""
+    runs: list[tuple[list[list], int]] = []
+    for s in seqs:
+        if runs:
+            members, k = runs[-1]
+            k2 = min(k, _common_suffix(members[0], s))
+            if k2 > 0:
+                runs[-1] = (members + [s], k2)
+                continue
+        runs.append(([s], len(s)))
+    items = []
+    for members, k in runs:
+        if len(members) == 1:
+            items.append(members[0])
+        else:
+            heads = [_P.SubPattern(state, m[:len(m) - k]) for m in members]
+            items.append([(_C.SUBPATTERN, (None, 0, 0, _P.SubPattern(state, [(_C.BRANCH, (None, heads))])))]
+                         + members[0][len(members[0]) - k:])
+    if len(items) == 1:
+        return items[0]
+    return [(_C.BRANCH, (None, [_P.SubPattern(state, i) for i in items]))]
+
+
+def _build(pairs: list[tuple[str, list]], state) -> list:
+    # alternatives that start with different characters never match at the same position,
+    # so grouping them by first character keeps the order that matters
+    groups: dict[str, list[list]] = {}
+    for c, tail in pairs:
+        groups.setdefault(c, []).append(tail)
+    alts = [_P.SubPattern(state, [(_C.LITERAL, ord(c))] + _alternation(tails, state)) for c, tails in groups.items()]
+    return list(alts[0]) if len(alts) == 1 else [(_C.BRANCH, (None, alts))]
+
+
+def _unparse(items, state) -> str:
+    return "".join(_unparse_item(op, av, state) for op, av in items)
+
+
+def _esc(code: int) -> str:
+    return re.escape(chr(code))
+
+
+def _unparse_item(op, av, state) -> str:
+    if op is _C.LITERAL:
+        return _esc(av)
+    if op is _C.NOT_LITERAL:
+        return f"[^{_esc(av)}]"
+    if op is _C.ANY:
+        return "."
+    if op is _C.IN:
+        out = []
+        for o, a in av:
+            if o is _C.NEGATE:
+                out.insert(0, "^")
+            elif o is _C.LITERAL:
+                out.append(_esc(a))
+            elif o is _C.RANGE:
+                out.append(f"{_esc(a[0])}-{_esc(a[1])}")
+            elif o is _C.CATEGORY:
+                out.append(_CATEGORIES[a])
+            else:
+                raise _NotLiteralLed
+        return "[" + "".join(out) + "]"
+    if op is _C.BRANCH:
+        return "(?:" + "|".join(_unparse(alt, state) for alt in av[1]) + ")"
+    if op is _C.SUBPATTERN:
+        group, add_flags, del_flags, body = av
+        if group is not None or add_flags or del_flags:
+            raise _NotLiteralLed
+        return "(?:" + _unparse(body, state) + ")"
+    if op in _REPEATS:
+        lo, hi, body = av
+        quant = f"{{{lo},}}" if hi is _C.MAXREPEAT else f"{{{lo},{hi}}}"
+        return "(?:" + _unparse(body, state) + ")" + quant + ("?" if op is _C.MIN_REPEAT else "")
+    if op in (_C.ASSERT, _C.ASSERT_NOT):
+        direction, body = av
+        head = {(_C.ASSERT, 1): "(?=", (_C.ASSERT, -1): "(?<=", (_C.ASSERT_NOT, 1): "(?!",
+                (_C.ASSERT_NOT, -1): "(?<!"}[(op, direction)]
+        return head + _unparse(body, state) + ")"
+    if op is _C.AT:
+        return _ATS[av]
+    raise _NotLiteralLed
 
 
 # --- negation scope --------------------------------------------------------------

@@ -1,0 +1,128 @@
+"""The fast forms of rule regexes (match.with_first_chars / literal_led) find exactly what
+the regexes as written find: same matches, same spans, from any starting position."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from compliance import match
+from compliance.extract import extract_file
+from compliance.match import literal_led, with_first_chars
+from compliance.normalize import normalize
+
+ROOT = Path(__file__).resolve().parent
+
+
+def _spans(rx: re.Pattern, text: str) -> list:
+    return [(m.span(), m.group()) for m in rx.finditer(text)]
+
+
+@pytest.mark.parametrize("source,text", [
+    # an optional first item: with it first (greedy), then without
+    (r"(?:不)?得(?:退貨|退款)", "本店得退款,不得退貨,得退"),
+    (r"(?:會員|消費者)?(?:不得|無權)退貨", "會員不得退貨;消費者無權退貨;無權退貨"),
+    (r"(?:退)?退款?", "退退款 退款 退"),  # both forms match at one position: the longer wins
+    (r"(?:退貨)*退", "退貨退貨退 退"),
+    # alternatives that share a first character keep their order (the first that matches wins)
+    (r"(?:本公|本公司|我們)(?:得|有權)", "本公司得,本公得,我們有權"),
+    # a leading lookbehind moves behind the first character
+    (r"(?<![不無])(?:得|可)取消", "得取消,不得取消,無可取消,可取消"),
+    (r"(?<!you)(?<!we)(?:cancel|refuse)", "youcancel wecancel cancel refuse"),
+    # repeats at the start
+    (r"(?:退){1,3}款", "退款 退退款 退退退退款"),
+    (r"[0-9七]{1,2}日內", "7日內 14日內 七日內 日內"),
+    (r"(?:[a-c]x)+y", "axbxy cxy ay"),
+    # a nested optional group after the first item
+    (r"(?:退貨|換款)(?:.{0,4}(?:運費|費用))?", "退貨運費由您,換款費用,退貨"),
+])
+def test_rewritten_regex_finds_the_same_matches(source, text):
+    plain = re.compile(source)
+    led = literal_led(plain)
+    assert led is not None, "this pattern can be led by literal characters"
+    assert not led.pattern.startswith(("(?=", "(?:(?:")), led.pattern
+    assert _spans(led, text) == _spans(plain, text)
+    for pos in range(len(text)):
+        a, b = plain.search(text, pos), led.search(text, pos)
+        assert (a and a.span()) == (b and b.span()), pos
+
+
+@pytest.mark.parametrize("source", [
+    r"(?P<n>七)日",          # a capturing group would be written twice
+    r"(?:退)*?款",            # a lazy repeat tries the shorter form first
+    r"(?=退)退貨",            # a leading lookahead
+    r".{0,3}退貨",            # any character first
+    r"[^退]貨",               # a negated set
+    r"(?:退)?",               # may match nothing
+    r"(?i)refund",            # case-insensitive
+])
+def test_patterns_that_cannot_be_led_are_left_alone(source):
+    assert literal_led(re.compile(source)) is None
+
+
+@pytest.mark.parametrize("source", [
+    r"(?:本|本店)取消",      # re factors it to 本(?:|店)取消: led by a literal already
+    r"[退換](?:貨|款)",       # led by a set
+])
+def test_patterns_led_by_a_literal_already_are_left_alone(source):
+    rx = re.compile(source)
+    assert literal_led(rx) is None and with_first_chars(rx) is rx
+
+
+def test_an_unboundable_pattern_is_returned_as_it_is():
+    rx = re.compile(r"[^。]{2}退貨")
+    assert with_first_chars(rx) is rx
+
+
+def _pack_regexes() -> list[re.Pattern]:
+    """Every regex of the rule pack, as written (before its first-character lookahead)."""
+    from compliance.rules import RULES_ROOT, _load_pack_cached
+
+    seen: list[re.Pattern] = []
+    original = match.with_first_chars
+
+    def record(rx, limit=400):
+        seen.append(rx)
+        return original(rx, limit)
+
+    match.with_first_chars = record
+    try:
+        match.compile_regex.cache_clear()
+        _load_pack_cached.cache_clear()
+        _load_pack_cached(str((RULES_ROOT / "tw-retail-online").resolve()))
+    finally:
+        match.with_first_chars = original
+        match.compile_regex.cache_clear()
+        _load_pack_cached.cache_clear()
+    return seen
+
+
+def test_every_rule_regex_finds_the_same_matches_in_its_fast_form():
+    texts = []
+    for folder in ("corpus", "corpus-heldout"):
+        for path in sorted((ROOT / folder).iterdir()):
+            if path.suffix in (".txt", ".html"):
+                texts.append(normalize(extract_file(path).text).text)
+    pairs = [(rx, literal_led(rx)) for rx in _pack_regexes()]
+    pairs = [(a, b) for a, b in pairs if b is not None]
+    assert len(pairs) > 200, "most rule regexes can be rewritten"
+    for plain, fast in pairs:
+        for text in texts:
+            assert _spans(fast, text) == _spans(plain, text), plain.pattern[:80]
+            for pos in (1, 101, 1001):
+                a, b = plain.search(text, pos), fast.search(text, pos)
+                assert (a and a.span()) == (b and b.span()), plain.pattern[:80]
+
+
+def test_a_regex_is_rewritten_for_scanning_once_it_has_been_used_often():
+    plain = re.compile(r"(?:(?:本店|我們)(?:得|可)|店家得)取消(?:訂單)?")
+    rx = with_first_chars(plain)
+    assert rx.pattern.startswith("(?=[")  # cheap to compile, for a one-off self-check
+    forms = [match.scanning_form(rx) for _ in range(match.SCANS_BEFORE_REWRITE + 3)]
+    assert all(f is rx for f in forms[:match.SCANS_BEFORE_REWRITE - 1])
+    fast = forms[-1]
+    assert fast is not rx and forms[match.SCANS_BEFORE_REWRITE - 1] is fast
+    assert not fast.pattern.startswith("(?="), fast.pattern
+    text = "本店得取消訂單,我們可取消,本店不得取消,店家得取消"
+    assert _spans(fast, text) == _spans(plain, text) == _spans(rx, text)
