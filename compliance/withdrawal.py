@@ -363,8 +363,9 @@ def _local_find(ctx: Context, pat: Pattern) -> list[Hit]:
             continue  # judged on the clause itself, not on a proviso after it
         for m in pat.match.finditer(c.text):
             window = _segment_window(c.text, m.start(), m.end())
-            if stems:
-                window = stems.sub("本店", window)
+            for stem in stems:
+                if stem in window:
+                    window = window.replace(stem, "本店")
             if any(u.search(window) for u in local):
                 continue
             if pat.negatable and negated(c.text, m.start()):
@@ -384,8 +385,8 @@ def _has_faq(ctx: Context) -> bool:
 
 
 def _trader_stems(ctx: Context):
-    """The short name a shop calls itself by (「小樹芽」 beside 「小樹芽童裝」 and 「小樹芽服飾有限公司」):
-    the common beginning of two of its names, as a regex, or None."""
+    """The short names a shop calls itself by (「小樹芽」 beside 「小樹芽童裝」 and 「小樹芽服飾有限公司」):
+    the common beginnings of two of its names, longest first."""
     cached = ctx.__dict__.get("_trader_stems", False)
     if cached is not False:
         return cached
@@ -394,9 +395,9 @@ def _trader_stems(ctx: Context):
     names = tuple(getattr(ctx, "trader_names", ()) or ())
     stems = {os.path.commonprefix([a, b]) for a in names for b in names if a != b}
     stems = sorted((x for x in stems if len(x) >= 2 and not re.search(r"[^\u4e00-\u9fffa-z0-9]", x)), key=len, reverse=True)
-    rx = re.compile("|".join(map(re.escape, stems))) if stems else None
-    ctx.__dict__["_trader_stems"] = rx
-    return rx
+    # (a tuple for str.replace: a regex compiled per site cost more than all its uses)
+    ctx.__dict__["_trader_stems"] = result = tuple(stems)
+    return result
 
 
 def _anchored(rx: re.Pattern) -> bool:
