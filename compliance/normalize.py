@@ -18,8 +18,10 @@ indices of the characters that survive:
 """
 from __future__ import annotations
 
+import bisect
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -87,16 +89,62 @@ def _table() -> dict[int, int | None]:
     return table
 
 
+@lru_cache(maxsize=1)
+def _bmp_table() -> list[int | None]:
+    """The table as a list over the Basic Multilingual Plane: ``str.translate`` indexes a
+    list twice as fast as it looks up a dict that lacks most characters of a page."""
+    table: list[int | None] = list(range(0x10000))
+    for code, target in _table().items():
+        if code < 0x10000:
+            table[code] = target
+    return table
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _translate(text: str) -> str:
+    out = text.translate(_bmp_table())  # a character beyond the BMP is left as it is…
+    if _ASTRAL.search(text) is not None:
+        # …which is right for emoji, not for a Simplified character of CJK Extension B
+        table = _table()
+        if any(ord(ch) in table for ch in set(_ASTRAL.findall(text))):
+            return text.translate(table)
+    return out
+
+
 _DELETE_SET = frozenset(_DELETE)
 _DELETE_RX = re.compile("[" + re.escape("".join(sorted(_DELETE_SET))) + "]") if _DELETE_SET else None
 _DELETE_RUN_RX = re.compile("[" + re.escape("".join(sorted(_DELETE_SET))) + "]+")
+
+
+class OffsetMap(Sequence):
+    """offsets[i] = index in the original of normalised character i, kept as the stretches
+    between deleted runs (a page has a few hundred), not as one integer per character."""
+
+    __slots__ = ("_starts", "_shifts", "_len")
+
+    def __init__(self, starts: list[int], shifts: list[int], length: int):
+        self._starts, self._shifts, self._len = starts, shifts, length
+
+    def __len__(self) -> int:
+        return self._len
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(self._len))]
+        if i < 0:
+            i += self._len
+        if not 0 <= i < self._len:
+            raise IndexError(i)
+        return i + self._shifts[bisect.bisect_right(self._starts, i) - 1]
 
 
 @dataclass(frozen=True)
 class Normalized:
     original: str
     text: str
-    offsets: tuple[int, ...] | range  # offsets[i] = index in ``original`` of text[i]
+    offsets: OffsetMap | range  # offsets[i] = index in ``original`` of text[i]
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Map a span of normalised text back to a span of the original text."""
@@ -115,7 +163,7 @@ class Normalized:
 # boundary: a long line that does not end in sentence punctuation, followed by a line
 # that does not start a new item, continues the sentence.
 _SOFT_BREAK = re.compile(
-    r"(?<=[^\s。．.!?;:！？；：」』）)])\n"
+    r"\n(?<=[^\s。．.!?;:！？；：」』）)]\n)"  # (the newline first: re scans for it fast)
     r"(?=[^\s・•●○■□◆◇★☆▶►▸*※\-－(（QqAaＱＡ問答【♡♥❤▪▫‧◎◉✔✓✅✿❀➤→])"  # (decorative bullets too)
     # a digit or CJK numeral continues the sentence unless it numbers a new item
     # (「為契約之\n一部分」 vs 「\n一、」, 「\n1,000 元」 vs 「\n1. 」, 「\n第三條」)
@@ -137,25 +185,24 @@ def _join_soft_breaks(text: str) -> str:
 
 def normalize(text: str) -> Normalized:
     joined = _join_soft_breaks(text)
-    out = joined.translate(_table())
+    out = _translate(joined)
     if _DELETE_RX is None or _DELETE_RX.search(joined) is None:
         offsets = range(len(joined))  # nothing deleted: the identity map, without a tuple per char
     else:
-        # the kept stretches between deleted characters, as ranges (C speed, no per-char loop)
-        kept: list[int] = []
-        last = 0
+        # where each kept stretch begins in the normalised text, and how far it has moved
+        starts, shifts, deleted = [0], [0], 0
         for m in _DELETE_RUN_RX.finditer(joined):
-            kept.extend(range(last, m.start()))
-            last = m.end()
-        kept.extend(range(last, len(joined)))
-        offsets = tuple(kept)
+            deleted += m.end() - m.start()
+            starts.append(m.end() - deleted)
+            shifts.append(deleted)
+        offsets = OffsetMap(starts, shifts, len(joined) - deleted)
     assert len(offsets) == len(out), "translate table must map one character to at most one"
     return Normalized(text, out, offsets)
 
 
 def normalize_plain(text: str) -> str:
     """Normalised text without an offset map (for patterns, examples, labels)."""
-    return text.translate(_table())
+    return _translate(text)
 
 
 
