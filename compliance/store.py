@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -201,6 +202,29 @@ MIGRATIONS: list[Callable[[Database], None]] = [_m001_initial, _m002_console]
 
 # --- the store ------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class AnalysisRows:
+    """A Report as the columns of its ``analyses`` row and of its ``results`` rows (JSON already
+    encoded): what :meth:`Store.add_analysis` writes. Pure data, so that a worker process can
+    prepare it and the one writer only inserts it."""
+
+    analysis: dict[str, Any]
+    results: list[dict[str, Any]]
+
+
+def analysis_rows(report: Report) -> AnalysisRows:
+    data = report.as_dict()
+    return AnalysisRows(
+        analysis={"rulepack_id": data["rulepack"].get("id"), "rulepack_version": data["rulepack"].get("version"),
+                  "tool": json.dumps(data["tool"], ensure_ascii=False),
+                  "target": json.dumps(data["target"], ensure_ascii=False),
+                  "summary": json.dumps(data["summary"])},
+        results=[{"rule_id": r["rule_id"], "status": r["status"], "severity": r["severity"],
+                  "confidence": r["confidence"], "message": r["message"],
+                  "evidence": json.dumps(r["evidence"], ensure_ascii=False),
+                  "result": json.dumps(r, ensure_ascii=False)} for r in data["results"]])
+
+
 class Store:
     """The inspection log at ``path`` (created and migrated on open)."""
 
@@ -211,6 +235,12 @@ class Store:
         self.db.execute("PRAGMA foreign_keys = ON")
         if self.path != ":memory:":
             self.db.enable_wal()
+            # with WAL, NORMAL still never corrupts the log and loses nothing when the process
+            # dies; only a power cut can lose the last commits, which a resumed scan fetches again.
+            # FULL would sync the disk at every page the crawl writes (a third of its write time).
+            self.db.execute("PRAGMA synchronous = NORMAL")
+        self._insert_sql: dict[tuple, str] = {}
+        self._page_columns: str | None = None
         self._migrate()
 
     def close(self) -> None:
@@ -244,8 +274,26 @@ class Store:
 
     # writes ---------------------------------------------------------------------------------
 
+    def _insert_statement(self, table: str, columns: tuple[str, ...]) -> str:
+        sql = self._insert_sql.get((table, columns))
+        if sql is None:
+            sql = (f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in columns)}) "
+                   f"VALUES ({', '.join('?' * len(columns))})")
+            self._insert_sql[(table, columns)] = sql
+        return sql
+
     def _insert(self, table: str, row: dict[str, Any]) -> int:
-        return self.db[table].insert(row).last_pk
+        """Insert one row in a transaction of its own (or a savepoint of the caller's) and return
+        its id. A plain INSERT: the schema is the migrations', values are already SQL types."""
+        with self.db.atomic():
+            return self.db.execute(self._insert_statement(table, tuple(row)), list(row.values())).lastrowid
+
+    def _insert_many(self, table: str, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        columns = tuple(rows[0])
+        with self.db.atomic():
+            self.db.conn.executemany(self._insert_statement(table, columns), [list(r.values()) for r in rows])
 
     def begin_scan(self, *, launched_by: str, rulepack_id: str | None = None,
                    rulepack_version: str | None = None, options: dict | None = None) -> int:
@@ -323,21 +371,15 @@ class Store:
         return self.add_page(scan_id, site_key, url, error_class=error_class, error_message=error_message,
                              **fields)
 
-    def add_analysis(self, scan_id: int, site_key: str, report: Report) -> int:
-        """Record one judgement of a site: the report and one row per result, in catalogue order."""
-        data = report.as_dict()
+    def add_analysis(self, scan_id: int, site_key: str, report: Report | "AnalysisRows") -> int:
+        """Record one judgement of a site: the report and one row per result, in catalogue order.
+        ``report`` may come as :func:`analysis_rows` already (a worker process serialises it)."""
+        rows = report if isinstance(report, AnalysisRows) else analysis_rows(report)
         with self.db.atomic():
-            analysis_id = self._insert("analyses", {
-                "scan_id": scan_id, "site_key": site_key, "rulepack_id": data["rulepack"].get("id"),
-                "rulepack_version": data["rulepack"].get("version"), "analysed_at": now(),
-                "tool": json.dumps(data["tool"], ensure_ascii=False),
-                "target": json.dumps(data["target"], ensure_ascii=False),
-                "summary": json.dumps(data["summary"])})
-            self.db["results"].insert_all([{
-                "analysis_id": analysis_id, "site_key": site_key, "position": i, "rule_id": r["rule_id"],
-                "status": r["status"], "severity": r["severity"], "confidence": r["confidence"],
-                "message": r["message"], "evidence": json.dumps(r["evidence"], ensure_ascii=False),
-                "result": json.dumps(r, ensure_ascii=False)} for i, r in enumerate(data["results"])])
+            analysis_id = self._insert("analyses", {"scan_id": scan_id, "site_key": site_key, **rows.analysis,
+                                                    "analysed_at": now()})
+            self._insert_many("results", [{"analysis_id": analysis_id, "site_key": site_key, "position": i, **r}
+                                          for i, r in enumerate(rows.results)])
         return analysis_id
 
     def add_review(self, result_id: int, *, reviewer: str, decision: str, note: str = "",
@@ -392,7 +434,9 @@ class Store:
 
     def pages_for_site(self, scan_id: int, site_key: str, *, with_body: bool = False) -> list[dict]:
         """Every page row of a site (failures included), in the order they were recorded."""
-        cols = "*" if with_body else ", ".join(c for c in self.db["pages"].columns_dict if c != "raw_body")
+        if self._page_columns is None:
+            self._page_columns = ", ".join(c for c in self.db["pages"].columns_dict if c != "raw_body")
+        cols = "*" if with_body else self._page_columns
         return self._rows(f"SELECT {cols} FROM pages WHERE scan_id = ? AND site_key = ? ORDER BY id",
                           [scan_id, site_key])
 
@@ -410,6 +454,11 @@ class Store:
 
     def stored_urls(self, scan_id: int) -> set[str]:
         return {r[0] for r in self.db.execute("SELECT url FROM pages WHERE scan_id = ?", [scan_id])}
+
+    def has_analysis(self, scan_id: int, site_key: str) -> bool:
+        """Has the site of this scan been judged (under any rule-pack version)?"""
+        return self.db.execute("SELECT 1 FROM analyses WHERE scan_id = ? AND site_key = ? LIMIT 1",
+                               [scan_id, site_key]).fetchone() is not None
 
     def analyses(self, scan_id: int, site_key: str | None = None) -> list[dict]:
         sql, params = "SELECT * FROM analyses WHERE scan_id = ?", [scan_id]
@@ -461,7 +510,9 @@ class Store:
 
 
     def page_by_id(self, page_id: int, *, with_body: bool = False) -> dict | None:
-        cols = "*" if with_body else ", ".join(c for c in self.db["pages"].columns_dict if c != "raw_body")
+        if self._page_columns is None:
+            self._page_columns = ", ".join(c for c in self.db["pages"].columns_dict if c != "raw_body")
+        cols = "*" if with_body else self._page_columns
         rows = self._rows(f"SELECT {cols} FROM pages WHERE id = ?", [page_id])
         return rows[0] if rows else None
 

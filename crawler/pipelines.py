@@ -141,7 +141,7 @@ class StorePipeline:
         last = self.tail.get(item.site_key)
         if last is not None:  # every page of the site under way is written first
             await last
-        if spider.pack is None or store.analyses(item.scan_id, item.site_key):
+        if spider.pack is None or store.has_analysis(item.scan_id, item.site_key):
             return
         from compliance.scan import judge_site
 
@@ -155,7 +155,7 @@ class StorePipeline:
                 logger.warning("a worker process died; judging %s in the crawl process", item.site_key)
                 self._replace_broken(pool)
             else:
-                if not store.analyses(item.scan_id, item.site_key):
+                if not store.has_analysis(item.scan_id, item.site_key):
                     store.add_analysis(item.scan_id, item.site_key, report)
                 return
         # no readable page (an all-error verdict), or no workers: judge here

@@ -53,7 +53,9 @@ def extract_page(body: bytes, content_type: str | None, url: str):
 
 
 def judge(documents: list, name: str):
-    """The site's Report under the pack loaded by :func:`init`."""
+    """The site's Report under the pack loaded by :func:`init`, as the rows the log keeps
+    (serialised here, not in the crawl process that writes them)."""
     from compliance.engine import check_documents
+    from compliance.store import analysis_rows
 
-    return check_documents(documents, target_kind="site", target_name=name, pack=_PACK)
+    return analysis_rows(check_documents(documents, target_kind="site", target_name=name, pack=_PACK))
