@@ -70,6 +70,7 @@ class Context:
     def __init__(self, documents: list[Document], assume_terms: bool = False):
         self.documents = documents
         self.preps = [prepare(d) for d in documents if d.text and d.text.strip()]
+        self.chars = sum(len(p.norm.text) for p in self.preps)  # what a whole-target scan reads
         self.assume_terms = assume_terms
         # a site's blog post or press page beside its terms (「我買了…客服跟我說：「恕不退貨」」)
         # is not the shop's contract: the other pages are judged, it is set aside
@@ -115,6 +116,11 @@ class Context:
             views[id(p)] = view
         return view
 
+    @cached_property
+    def views(self) -> list[tuple[Prepared, str, list[Clause]]]:
+        """(prepared document, view text, view clauses) of every document, in order."""
+        return [(p, *self._view(p)) for p in self.preps]
+
     def all_clauses(self):
         for p in self.preps:
             for c in p.clauses:
@@ -125,9 +131,9 @@ class Context:
         and (unless `negatable: false`) not governed by a protective construction.
         With ``limit``, stop once that many hits are found (presence needs only one)."""
         hits: list[Hit] = []
-        rx = scanning_form(pattern.match)  # the same matches, found faster once it is used often
-        for p in self.preps:
-            (text, view_clauses), pos = self._view(p), 0
+        rx = scanning_form(pattern.match, self.chars)  # the same matches, found faster once used often
+        for p, text, view_clauses in self.views:
+            pos = 0
             while limit is None or len(hits) < limit:
                 m = rx.search(text, pos)
                 if m is None:
@@ -274,12 +280,12 @@ def _writer_voice(original: str) -> bool:
     reported = (sum(1 for q in quotes
                     if _SAID.search(original, max(0, q.start() - 10), q.start()) and _RULE_WORDS.search(q.group(1))
                     and not _NARRATOR.search(q.group(1)))
-                + len(scanning_form(_REPORTED_TO_ME).findall(original)))
+                + len(scanning_form(_REPORTED_TO_ME, len(original)).findall(original)))
     inside = [(q.start(), q.end()) for q in quotes]
     starts = [a for a, _ in inside]
     narration = 0
     ends = None  # sentence ends, found once: a page with many 我 must not rescan its text per hit
-    for m in scanning_form(_NARRATOR).finditer(original):
+    for m in scanning_form(_NARRATOR, len(original)).finditer(original):
         i = bisect.bisect_right(starts, m.start()) - 1
         if i >= 0 and m.start() < inside[i][1]:
             continue  # words in quotation marks are someone else's
@@ -299,16 +305,16 @@ def _writer_voice(original: str) -> bool:
     if byline and narration >= 3:
         # a shop's brand story signed by its founder (「文／店長阿明」) above its own rules
         # still speaks as 本店／我們 more than as 我
-        return len(scanning_form(_SELF).findall(original)) * 2 < narration
-    publication = len(scanning_form(_PUBLICATION).findall(original))
+        return len(scanning_form(_SELF, len(original)).findall(original)) * 2 < narration
+    publication = len(scanning_form(_PUBLICATION, len(original)).findall(original))
     if reported >= 2 and publication >= 2:
         return True  # an explainer quoting shops' clauses, without a byline
     if narration >= 5 and reported >= 1:
         return True
     # an explainer that speaks of traders in the third person (業者應…, 店家不得…) far more
     # than any trader speaks of itself (本公司／本店／我們)
-    third = len(scanning_form(_THIRD_PARTY_TRADER).findall(original))
-    return third >= 5 and third > 2 * len(scanning_form(_SELF).findall(original)) and (
+    third = len(scanning_form(_THIRD_PARTY_TRADER, len(original)).findall(original))
+    return third >= 5 and third > 2 * len(scanning_form(_SELF, len(original)).findall(original)) and (
         original.count("業者") >= 3 or publication >= 2 or narration >= 3)
 
 
@@ -321,15 +327,16 @@ def looks_like_terms(text: str, original: str | None = None) -> bool:
         return False
     if original is not None and _writer_voice(original):
         return False
-    score = sum(1 for rx in _TERMS_SIGNALS if scanning_form(rx).search(text))
+    score = sum(1 for rx in _TERMS_SIGNALS if scanning_form(rx, len(text)).search(text))
     if score < 5:
         return False
-    news, own = len(scanning_form(_NEWS).findall(text)), len(scanning_form(_SELF).findall(text))
+    n = len(text)
+    news, own = len(scanning_form(_NEWS, n).findall(text)), len(scanning_form(_SELF, n).findall(text))
     if news >= 6 and news > 2 * own:
         return False
     # a blog post, review or recipe that mentions a shop's rules in passing: a first-person
     # writer's words outnumber the words of a contract
-    blog, contract = len(scanning_form(_BLOG).findall(text)), len(scanning_form(_CONTRACT).findall(text))
+    blog, contract = len(scanning_form(_BLOG, n).findall(text)), len(scanning_form(_CONTRACT, n).findall(text))
     return not (blog >= 6 and blog > 2 * contract)
 
 
@@ -429,7 +436,7 @@ def check_trader_info(rule: Rule, ctx: Context) -> Result:
     fields = rule.params["fields"]
     for key, spec in fields.items():
         for source in spec["patterns"]:
-            rx = scanning_form(compile_regex(source))
+            rx = scanning_form(compile_regex(source), ctx.chars)
             for p in ctx.preps:
                 m = rx.search(p.norm.text)
                 if m:

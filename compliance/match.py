@@ -79,22 +79,25 @@ def with_first_chars(rx: re.Pattern, limit: int = 400) -> re.Pattern:
 
 # with_first_chars' regexes -> (itself, the regex as written), for scanning_form
 _AS_WRITTEN: dict[int, tuple[re.Pattern, re.Pattern]] = {}
-# id(regex) -> [regex (kept alive, so that its id stays its own), times used, form to use]
+# id(regex) -> [regex (kept alive, so that its id stays its own), characters scanned, form to use]
 _SCANNING: dict[int, list] = {}
-SCANS_BEFORE_REWRITE = 16
+# Compiling a literal-led form costs about a millisecond (it spells the pattern out per first
+# character) and saves a few nanoseconds per character scanned: it pays after some 300,000
+# characters, about fifty pages of terms. A self-check of a few sites never pays it.
+SCAN_CHARS_BEFORE_REWRITE = 300_000
 
 
-def scanning_form(rx: re.Pattern) -> re.Pattern:
-    """The regex to scan a whole page with: ``rx`` itself for its first uses in this
-    process, then its literal-led form (``literal_led``), which scans several times faster
-    but costs about a millisecond to compile. A self-check of one site never pays that; a
-    scan of many sites, ``analyze`` and ``eval`` pay it once per regex."""
+def scanning_form(rx: re.Pattern, chars: int) -> re.Pattern:
+    """The regex to scan ``chars`` characters of pages with: ``rx`` itself until it has scanned
+    SCAN_CHARS_BEFORE_REWRITE characters in this process, then its literal-led form
+    (``literal_led``), which finds the same matches several times faster. A self-check of one
+    site never pays the rewrite; a scan of many sites, ``analyze`` and ``eval`` pay it once."""
     entry = _SCANNING.get(id(rx))
     if entry is None:
         entry = _SCANNING[id(rx)] = [rx, 0, rx]
-    if entry[1] < SCANS_BEFORE_REWRITE:
-        entry[1] += 1
-        if entry[1] == SCANS_BEFORE_REWRITE:
+    if entry[1] < SCAN_CHARS_BEFORE_REWRITE:
+        entry[1] += chars
+        if entry[1] >= SCAN_CHARS_BEFORE_REWRITE:
             written = _AS_WRITTEN.get(id(rx))
             entry[2] = literal_led(written[1] if written is not None and written[0] is rx else rx) or rx
     return entry[2]
@@ -188,13 +191,16 @@ _ATS = {_C.AT_BEGINNING: "^", _C.AT_BEGINNING_STRING: r"\A", _C.AT_END: "$", _C.
         _C.AT_BOUNDARY: r"\b", _C.AT_NON_BOUNDARY: r"\B"}
 _LEAD_MAX_PAIRS = 600  # (first character, rest) alternatives a rewrite may produce
 _LEAD_MAX_CLASS = 40   # characters of a set spelled out as alternatives
+# a rewrite longer than this many times the pattern is not made: its compiling would cost more
+# than its faster scan saves (the longest spell a long tail out once per first character)
+_LEAD_GROWTH = 6
 
 
 class _NotLiteralLed(Exception):
     pass
 
 
-def literal_led(rx: re.Pattern) -> re.Pattern | None:
+def literal_led(rx: re.Pattern, max_growth: float | None = _LEAD_GROWTH) -> re.Pattern | None:
     """An equivalent regex that starts with an alternation of literal characters, or None.
 
     ``re`` finds the candidates of a pattern that starts with a literal, a set, or an
@@ -216,7 +222,10 @@ def literal_led(rx: re.Pattern) -> re.Pattern | None:
             return None  # already scanned fast
         state = parsed.state
         pairs = _derive(list(parsed), state)
-        return re.compile(_unparse(_build(pairs, state), state), rx.flags)
+        source = _unparse(_build(pairs, state), state)
+        if max_growth is not None and len(source) > max_growth * len(rx.pattern):
+            return None  # see _LEAD_GROWTH
+        return re.compile(source, rx.flags)
     except (_NotLiteralLed, re.error, RecursionError, TypeError, ValueError, AttributeError, KeyError):
         return None
 

@@ -39,7 +39,7 @@ def _spans(rx: re.Pattern, text: str) -> list:
 ])
 def test_rewritten_regex_finds_the_same_matches(source, text):
     plain = re.compile(source)
-    led = literal_led(plain)
+    led = literal_led(plain, max_growth=None)
     assert led is not None, "this pattern can be led by literal characters"
     assert not led.pattern.startswith(("(?=", "(?:(?:")), led.pattern
     assert _spans(led, text) == _spans(plain, text)
@@ -58,7 +58,7 @@ def test_rewritten_regex_finds_the_same_matches(source, text):
     r"(?i)refund",            # case-insensitive
 ])
 def test_patterns_that_cannot_be_led_are_left_alone(source):
-    assert literal_led(re.compile(source)) is None
+    assert literal_led(re.compile(source), max_growth=None) is None
 
 
 @pytest.mark.parametrize("source", [
@@ -104,7 +104,7 @@ def test_every_rule_regex_finds_the_same_matches_in_its_fast_form():
         for path in sorted((ROOT / folder).iterdir()):
             if path.suffix in (".txt", ".html"):
                 texts.append(normalize(extract_file(path).text).text)
-    pairs = [(rx, literal_led(rx)) for rx in _pack_regexes()]
+    pairs = [(rx, literal_led(rx, max_growth=None)) for rx in _pack_regexes()]
     pairs = [(a, b) for a, b in pairs if b is not None]
     assert len(pairs) > 200, "most rule regexes can be rewritten"
     for plain, fast in pairs:
@@ -115,14 +115,24 @@ def test_every_rule_regex_finds_the_same_matches_in_its_fast_form():
                 assert (a and a.span()) == (b and b.span()), plain.pattern[:80]
 
 
-def test_a_regex_is_rewritten_for_scanning_once_it_has_been_used_often():
+def test_a_regex_is_rewritten_for_scanning_once_it_has_scanned_enough_text():
     plain = re.compile(r"(?:(?:本店|我們)(?:得|可)|店家得)取消(?:訂單)?")
     rx = with_first_chars(plain)
     assert rx.pattern.startswith("(?=[")  # cheap to compile, for a one-off self-check
-    forms = [match.scanning_form(rx) for _ in range(match.SCANS_BEFORE_REWRITE + 3)]
-    assert all(f is rx for f in forms[:match.SCANS_BEFORE_REWRITE - 1])
+    page = match.SCAN_CHARS_BEFORE_REWRITE // 10
+    forms = [match.scanning_form(rx, page) for _ in range(12)]
+    assert all(f is rx for f in forms[:9])
     fast = forms[-1]
-    assert fast is not rx and forms[match.SCANS_BEFORE_REWRITE - 1] is fast
+    assert fast is not rx and forms[9] is fast
     assert not fast.pattern.startswith("(?="), fast.pattern
     text = "本店得取消訂單,我們可取消,本店不得取消,店家得取消"
     assert _spans(fast, text) == _spans(plain, text) == _spans(rx, text)
+
+
+def test_a_rewrite_that_would_spell_a_long_tail_out_many_times_is_not_made():
+    # twelve first characters, each followed by the same long tail: twelve copies of it
+    heads = "|".join(f"(?:{c}|{c}{c})" for c in "甲乙丙丁戊己庚辛壬癸子丑")
+    tail = "(?:退貨|退款|換貨)(?:.{0,9}(?:運費|費用|手續費|包裝費|處理費)){1,3}(?:由您負擔|自付|自行負擔|由買家負擔)" * 3
+    rx = re.compile(f"(?:{heads})" + tail)
+    assert literal_led(rx) is None
+    assert literal_led(rx, max_growth=None) is not None
