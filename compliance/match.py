@@ -82,9 +82,10 @@ _AS_WRITTEN: dict[int, tuple[re.Pattern, re.Pattern]] = {}
 # id(regex) -> [regex (kept alive, so that its id stays its own), characters scanned, form to use]
 _SCANNING: dict[int, list] = {}
 # Compiling a literal-led form costs about a millisecond (it spells the pattern out per first
-# character) and saves a few nanoseconds per character scanned: it pays after some 300,000
-# characters, about fifty pages of terms. A self-check of a few sites never pays it.
-SCAN_CHARS_BEFORE_REWRITE = 300_000
+# character) and saves about a nanosecond per character scanned: it pays after about a million
+# characters (some two hundred pages of terms), so it is made then. A self-check or a short scan
+# never pays it; a long scan, ``analyze`` and ``eval`` gain from it.
+SCAN_CHARS_BEFORE_REWRITE = 1_000_000
 
 
 def scanning_form(rx: re.Pattern, chars: int) -> re.Pattern:
