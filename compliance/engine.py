@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from . import __version__
-from .match import negated, scanning_form, with_first_chars
+from .match import finds_across_joins, negated, scanning_form, with_first_chars
 from .models import Document, Evidence, Kind, Report, Result, Status, Target
 from .normalize import Normalized, normalize, self_names
 from .rules import Pattern, Rule, RulePack, load_pack
@@ -121,6 +121,11 @@ class Context:
         """(prepared document, view text, view clauses) of every document, in order."""
         return [(p, *self._view(p)) for p in self.preps]
 
+    @cached_property
+    def joined(self) -> str:
+        """The view texts of all documents, joined by newlines (see match.finds_across_joins)."""
+        return "\n".join(text for _, text, _ in self.views)
+
     def all_clauses(self):
         for p in self.preps:
             for c in p.clauses:
@@ -132,6 +137,8 @@ class Context:
         With ``limit``, stop once that many hits are found (presence needs only one)."""
         hits: list[Hit] = []
         rx = scanning_form(pattern.match, self.chars)  # the same matches, found faster once used often
+        if len(self.views) > 1 and finds_across_joins(pattern.match) and rx.search(self.joined) is None:
+            return hits  # in none of the pages: one search of them all says so
         for p, text, view_clauses in self.views:
             pos = 0
             while limit is None or len(hits) < limit:

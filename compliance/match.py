@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from re import _constants as _C, _parser as _P  # the parse tree of a regex (CPython 3.11+)
 
 MACROS = {
     # who writes the terms
@@ -181,9 +182,72 @@ def _first_chars(pattern: str) -> frozenset | None:
 _NATIVE = frozenset()
 
 
+# --- searching several texts at once ------------------------------------------------------
+
+_JOIN_SAFE: dict[int, tuple[re.Pattern, bool]] = {}
+
+
+def finds_across_joins(rx: re.Pattern) -> bool:
+    """Does a search of texts joined by newlines find a match whenever one of the texts has
+    one? True unless the regex has an anchor (``^``, ``$``, ``\\A``, ``\\Z``: a text's start is no
+    longer the string's) or a negative lookaround that could match the newline the texts are
+    joined by (``(?<!\\s)`` passes at a text's start, not after the newline). Then one search of
+    a site's joined pages tells that a pattern is in none of them."""
+    entry = _JOIN_SAFE.get(id(rx))
+    if entry is None or entry[0] is not rx:
+        try:
+            safe = _join_safe(list(_P.parse(rx.pattern, rx.flags)), negative=False)
+        except (re.error, TypeError, ValueError, AttributeError, RecursionError):
+            safe = False
+        entry = _JOIN_SAFE[id(rx)] = (rx, safe and not rx.flags & (re.MULTILINE | re.DOTALL))
+    return entry[1]
+
+
+_NEWLINE_CATEGORIES = {_C.CATEGORY_SPACE, _C.CATEGORY_NOT_WORD, _C.CATEGORY_NOT_DIGIT}
+
+
+def _join_safe(items, negative: bool) -> bool:
+    for op, av in items:
+        if op is _C.AT:
+            if av not in (_C.AT_BOUNDARY, _C.AT_NON_BOUNDARY):
+                return False  # \b and \B see a newline as they see a text's start or end
+        elif op in (_C.ASSERT, _C.ASSERT_NOT):
+            if not _join_safe(av[1], negative or op is _C.ASSERT_NOT):
+                return False
+        elif op is _C.BRANCH:
+            if not all(_join_safe(alt, negative) for alt in av[1]):
+                return False
+        elif op is _C.SUBPATTERN:
+            if not _join_safe(av[-1], negative):
+                return False
+        elif op in (_C.MAX_REPEAT, _C.MIN_REPEAT) or op is getattr(_C, "POSSESSIVE_REPEAT", None):
+            if not _join_safe(av[2], negative):
+                return False
+        elif op is getattr(_C, "ATOMIC_GROUP", None):
+            if not _join_safe(av, negative):
+                return False
+        elif op in (_C.GROUPREF, _C.GROUPREF_EXISTS):
+            return False
+        elif negative and _matches_newline(op, av):
+            return False
+    return True
+
+
+def _matches_newline(op, av) -> bool:
+    if op is _C.LITERAL:
+        return av == 10
+    if op is _C.NOT_LITERAL:
+        return av != 10
+    if op is _C.IN:
+        negate = any(o is _C.NEGATE for o, _ in av)
+        hit = any((o is _C.LITERAL and a == 10) or (o is _C.RANGE and a[0] <= 10 <= a[1])
+                  or (o is _C.CATEGORY and a in _NEWLINE_CATEGORIES) for o, a in av)
+        return hit != negate or (negate and any(o is _C.CATEGORY for o, _ in av))
+    return False  # ANY does not match a newline without DOTALL
+
+
 # --- literal-led rewriting ---------------------------------------------------------
 
-from re import _constants as _C, _parser as _P  # Python 3.11 (requirements pin it)
 
 _REPEATS = (_C.MAX_REPEAT, _C.MIN_REPEAT)
 _CATEGORIES = {_C.CATEGORY_DIGIT: r"\d", _C.CATEGORY_NOT_DIGIT: r"\D", _C.CATEGORY_SPACE: r"\s",

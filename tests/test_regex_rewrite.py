@@ -136,3 +136,34 @@ def test_a_rewrite_that_would_spell_a_long_tail_out_many_times_is_not_made():
     rx = re.compile(f"(?:{heads})" + tail)
     assert literal_led(rx) is None
     assert literal_led(rx, max_growth=None) is not None
+
+
+@pytest.mark.parametrize("source,safe", [
+    (r"退貨", True), (r"(?<![不無])得", True), (r"得\b", True), (r"[^。]{0,5}退", True), (r"(?!.*不)退", True),
+    (r"^退貨", False), (r"退貨$", False), (r"(?<!\s)得", False), (r"(?<![^。])得", False), (r"得(?!\n)", False),
+])
+def test_which_patterns_one_search_of_joined_pages_can_rule_out(source, safe):
+    assert match.finds_across_joins(re.compile(source)) is safe
+
+
+def test_a_search_of_the_joined_pages_skips_only_patterns_in_none_of_them(monkeypatch):
+    from compliance import engine
+    from compliance.models import Document
+    from compliance.rules import load_pack
+
+    docs = []
+    for folder in ("corpus", "corpus-heldout"):
+        docs += [Document(p.name, extract_file(p).text) for p in sorted((ROOT / folder).iterdir())
+                 if p.suffix in (".txt", ".html")]
+    sites = [docs[i:i + 4] for i in range(0, len(docs), 4)]  # four shops' pages as one target
+    patterns = [p for r in load_pack().rules for p in r.patterns + r.contradicted_by]
+
+    def hits(site):
+        ctx = engine.Context(site)
+        return [[(h.prep.doc.location, h.start, h.end) for h in ctx.find(p)] for p in patterns]
+
+    fast = [hits(s) for s in sites]
+    monkeypatch.setattr(engine, "finds_across_joins", lambda rx: False)
+    slow = [hits(s) for s in sites]
+    assert fast == slow
+    assert sum(1 for site in slow for h in site if not h) > 100  # the skip was tried many times
