@@ -2,7 +2,8 @@
 
 The crawler and the ``check`` command both reduce a page to text here, so that a shop's own file
 check and an inspector's scan judge the same text (../shared/output-contract.md). Nothing in a page is
-ever executed: HTML is parsed with lxml through BeautifulSoup, PDF with pypdf.
+ever executed: HTML is parsed with lxml (through BeautifulSoup for the rare page whose lxml tree is
+not BeautifulSoup's), PDF with pypdf.
 
 Taiwanese shops still serve Big5 (in practice CP950, Microsoft's Big5 with the ETEN extensions such
 as 碁 and 銹), often with a wrong or missing charset declaration, so a declared charset is only
@@ -177,6 +178,16 @@ def _detect(body: bytes) -> tuple[str, str]:
 
 
 # --- HTML to text ---------------------------------------------------------------------------
+#
+# The text is read from lxml's own tree. It used to be read from BeautifulSoup's (lxml builder),
+# and it is kept the same to the byte (tests/test_extract_speed_equivalence.py): both trees come
+# from the same libxml2 push parser fed the same string, so they hold the same elements and the
+# same strings. What BeautifulSoup does on top is replicated here: its get_text() leaves out the
+# strings inside <rt> and <rp> (they get classes of their own), a removed element leaves the
+# strings either side of it as two strings (get_text(" ") puts a space between them), and the
+# whitespace it keeps outside <html> is never visible. Where lxml's tree is not BeautifulSoup's
+# (libxml2 stops building a tree 256 elements deep or at a 10 MB text node; BeautifulSoup drops
+# the "{ns}" part of an attribute name), the page goes through BeautifulSoup as before.
 
 _DROP_TAGS = ["script", "style", "noscript", "template", "svg", "iframe", "object", "embed",
               "canvas", "select", "button", "input", "textarea", "head"]
@@ -195,47 +206,151 @@ _NUMBERED = re.compile(r"^\s*(\d{1,3}\s*[.、．)）]|[一二三四五六七八�
 _CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
 _CJK_BREAK = re.compile(rf"(?<=[{_CJK}])\s*\n\s*(?=[{_CJK}])")
 _SPACES = re.compile(r"\s+")
+_WORDS = re.compile(r"[\s_\-:]+|(?<=[a-z])(?=[A-Z])")
+# BeautifulSoup's string classes: a string is of the innermost of these around it, get_text() of
+# any other element takes only plain strings. Script, style and template are dropped with their
+# strings, so after the drop only <rt> and <rp> matter.
+_STRING_CLASSES = {"rt", "rp", "style", "script", "template"}
+_GONE = "x-removed"  # the tag of a removed element, left empty in its place
+_MAX_DEPTH = 250  # libxml2 builds no tree below 256 elements (BeautifulSoup's has no such limit)
+_MAX_CHARS = 2_500_000  # at most 10 MB of UTF-8: under libxml2's limit for one text node
+
+
+class _Lxml:
+    """lxml and the XPath expressions, loaded on the first HTML page (not for text or PDF)."""
+
+    def __init__(self) -> None:
+        from lxml import etree
+
+        self.etree = etree
+        self.element = etree.Element  # as a tag filter: elements only, no comments or PIs
+        # a tree libxml2 cut short, or an attribute BeautifulSoup reads under another name
+        self.not_as_soup = etree.XPath(
+            "boolean(" + "/*" * (_MAX_DEPTH + 1)
+            + " | //@*[starts-with(name(), '{') and contains(name(), '}')])")
+
+
+_LXML: _Lxml | None = None
 
 
 def _tokens(el) -> list[str]:
     words = []
     for attr in ("class", "id"):
         value = el.get(attr)
-        if isinstance(value, list):
+        if isinstance(value, list):  # BeautifulSoup's class
             value = " ".join(value)
         if value:
-            words += [w.lower() for w in re.split(r"[\s_\-:]+|(?<=[a-z])(?=[A-Z])", value) if w]
+            words += [w.lower() for w in _WORDS.split(value) if w]
     return words
 
 
 def _is_kept(el) -> bool:
-    return el.name == "footer" or any(_KEEP.match(w) for w in _tokens(el))
+    return el.tag == "footer" or any(_KEEP.match(w) for w in _tokens(el))
 
 
 def _is_boilerplate(el) -> bool:
-    if el.name in ("html", "body", "main", "article"):
+    tag = el.tag
+    if tag in ("html", "body", "main", "article"):
         return False
-    if _is_kept(el):
+    if tag == "footer":
         return False
-    if el.name == "nav" or (el.get("role") or "").lower() in _BOILER_ROLES:
+    words = _tokens(el)
+    if any(_KEEP.match(w) for w in words):
+        return False
+    if tag == "nav" or (el.get("role") or "").lower() in _BOILER_ROLES:
         return True
-    if el.name == "header":
+    if tag == "header":
         # the site header (logo, menu), not an <article>'s own header holding the page title
-        return el.find_parent(["main", "article", "section"]) is None and el.find("h1") is None
-    return any(_BOILERPLATE.match(w) for w in _tokens(el))
+        return next(el.iterancestors("main", "article", "section"), None) is None \
+            and next(el.iterdescendants("h1"), None) is None
+    return any(_BOILERPLATE.match(w) for w in words)
 
 
-def _remove_boilerplate(soup) -> None:
-    body = soup.body or soup
-    total = len(body.get_text(" ", strip=True)) or 1
-    for el in list(body.find_all(True)):
-        if getattr(el, "decomposed", False) or el.parent is None or not _is_boilerplate(el):
-            continue
-        if el.find(["main", "article", "footer"]) or el.find(_is_kept):
-            continue  # a wrapper named "menu-wrap" around the whole page or the footer
-        if len(el.get_text(" ", strip=True)) > 0.5 * total and total > 500:
-            continue
-        el.decompose()
+def _strings(el, want: str | None = None, ruby: bool = True):
+    """The strings BeautifulSoup's ``el.get_text()`` joins, in document order.
+
+    Those of the class ``want`` (a tag of _STRING_CLASSES, None for plain strings), by default
+    the class get_text() of ``el`` takes. Comments and processing instructions are left out.
+    """
+    if not ruby:  # no <rt> or <rp> in the page: every string left is a plain one
+        yield from el.itertext()
+        return
+    tag = el.tag
+    if want is None and tag in _STRING_CLASSES:
+        want = tag
+    own = tag if tag in _STRING_CLASSES else \
+        next((a.tag for a in el.iterancestors() if a.tag in _STRING_CLASSES), None)
+    if el.text and own == want:
+        yield el.text
+    stack = [(iter(el), own, None)]
+    while stack:
+        children, kind, tail = stack[-1]
+        for child in children:
+            tag = child.tag
+            if tag.__class__ is str:
+                inner = tag if tag in _STRING_CLASSES else kind
+                if child.text and inner == want:
+                    yield child.text
+                stack.append((iter(child), inner, child.tail if kind == want else None))
+                break
+            if child.tail and kind == want:
+                yield child.tail
+        else:
+            stack.pop()
+            if tail:
+                yield tail
+
+
+def _get_text(el, ruby: bool) -> str:
+    return "".join(_strings(el, ruby=ruby))
+
+
+def _stripped_len(strings) -> int:
+    """len(" ".join(the stripped strings that are not empty)), as get_text(" ", strip=True)."""
+    n = -1
+    for s in strings:
+        s = s.strip()
+        if s:
+            n += len(s) + 1
+    return max(n, 0)
+
+
+def _gone(el) -> None:
+    """Empty ``el`` in place, keeping its tail: the strings either side stay two strings."""
+    el.clear(keep_tail=True)
+    el.tag = _GONE
+
+
+def _remove_boilerplate(body, tops: list, ruby: bool) -> None:
+    """Drop navigation, menus, breadcrumbs and cookie bars (elements of ``body``, or of the whole
+    document when it has no <body>), unless they hold the page or its footer."""
+    lx = _LXML
+    if body is not None:
+        scopes = [body.iterdescendants(lx.element)]
+    else:
+        scopes = [top.iter(lx.element) for top in tops if top.tag.__class__ is str]
+    total = None
+    removed = []
+    for elements in scopes:
+        for el in elements:
+            if not _is_boilerplate(el):
+                continue
+            if next(el.iterdescendants("main", "article", "footer"), None) is not None \
+                    or any(_is_kept(d) for d in el.iterdescendants(lx.element)):
+                continue  # a wrapper named "menu-wrap" around the whole page or the footer
+            if total is None:  # the page's text before anything is removed
+                if body is not None:
+                    total = _stripped_len(_strings(body, ruby=ruby)) or 1
+                else:
+                    total = _stripped_len(s for top in tops if top.tag.__class__ is str
+                                          for s in _strings(top, None, ruby)) or 1
+            if total > 500 and _stripped_len(_strings(el, ruby=ruby)) > 0.5 * total:
+                continue
+            removed.append(el)
+            for _ in el.iterdescendants(lx.element):  # gone with it, as decompose() takes them
+                next(elements)
+    for el in removed:  # only now: lxml's iterators must not see the tree change
+        _gone(el)
 
 
 class _Lines:
@@ -247,15 +362,150 @@ class _Lines:
         self.buf.append(s)
 
     def flush(self) -> None:
+        if not self.buf:
+            return
         line = "".join(self.buf)
         line = _CJK_BREAK.sub("", line)
         line = _SPACES.sub(" ", line).strip()
         if line:
             self.lines.append(line)
-        self.buf = []
+        self.buf.clear()
 
 
-def _walk(el, out: _Lines) -> None:
+def _walk(children, text: str | None, out: _Lines) -> None:
+    """Lines of an element given as its children and its text (or of the document's top nodes)."""
+    buf = out.buf
+    if text:
+        buf.append(text)
+    for child in children:
+        name = child.tag
+        if name.__class__ is str:  # comments and processing instructions have a function here
+            if name == "br":
+                out.flush()
+            elif name == "tr":
+                out.flush()
+                out.lines.append(_row(child))
+                if not out.lines[-1]:
+                    out.lines.pop()
+            elif name == "li":
+                out.flush()
+                start = len(out.lines)
+                _walk(child, child.text, out)
+                out.flush()
+                if len(out.lines) > start and not _NUMBERED.match(out.lines[start]) \
+                        and not out.lines[start].startswith("・"):
+                    out.lines[start] = "・" + out.lines[start]
+            elif name in _BLOCK:
+                out.flush()
+                _walk(child, child.text, out)
+                out.flush()
+            elif name != _GONE:
+                _walk(child, child.text, out)
+        tail = child.tail
+        if tail:
+            buf.append(tail)
+
+
+def _cell_text(cell) -> str:
+    sub = _Lines()
+    _walk(cell, cell.text, sub)
+    sub.flush()
+    return " ".join(sub.lines)
+
+
+def _row(tr) -> str:
+    texts = [_cell_text(c) for c in tr if c.tag in ("th", "td")]
+    texts = [t for t in texts if t]
+    if len(texts) == 2 and len(texts[0]) <= 12 and not re.search(r"[:：]$", texts[0]):
+        return f"{texts[0]}：{texts[1]}"  # a label/value row of a contact table: 統一編號：12345678
+    return " | ".join(texts)
+
+
+def _first(tops: list, tag: str):
+    for top in tops:
+        if top.tag.__class__ is str:
+            for el in top.iter(tag):
+                return el
+    return None
+
+
+def html_to_text(html: str) -> tuple[str, str]:
+    """Visible text of an HTML document and its title, one block per line."""
+    global _LXML
+    lx = _LXML or _Lxml()
+    _LXML = lx
+    if len(html) > _MAX_CHARS:
+        return _soup_html_to_text(html)
+    # fed as BeautifulSoup feeds it: one byte-order mark off, the whole string at once
+    parser = lx.etree.HTMLParser(recover=True)
+    try:
+        parser.feed(html[1:] if html[:1] == "\ufeff" else html)
+        root = parser.close()
+    except (UnicodeDecodeError, LookupError, lx.etree.ParserError):
+        return _soup_html_to_text(html)  # BeautifulSoup retries as UTF-8 bytes
+    if root is None:  # empty, whitespace, comments or a doctype only
+        return "", ""
+    if lx.not_as_soup(root):
+        return _soup_html_to_text(html)
+    tops = list(root.itersiblings(preceding=True))[::-1] + [root] + list(root.itersiblings())
+    title_el = _first(tops, "title")
+    title = _SPACES.sub(" ", _get_text(title_el, True)).strip() if title_el is not None else ""
+    for el in [el for top in tops if top.tag.__class__ is str for el in top.iter(*_DROP_TAGS)]:
+        _gone(el)
+    ruby = any(top.tag.__class__ is str and next(top.iter("rt", "rp"), None) is not None
+               for top in tops)
+    body = _first(tops, "body")
+    _remove_boilerplate(body, tops, ruby)
+    out = _Lines()
+    try:
+        if body is not None:
+            _walk(body, body.text, out)
+        else:
+            _walk(tops, None, out)
+        out.flush()
+        text = "\n".join(out.lines)
+    except RecursionError:  # absurdly deep markup: plain text, one block per line
+        strings = (s for top in tops if top.tag.__class__ is str for s in _strings(top, None, ruby))
+        text = "\n".join(ln for ln in (_SPACES.sub(" ", s).strip() for s in "\n".join(strings).split("\n"))
+                         if ln)
+    if not title:
+        h1 = _first(tops, "h1")
+        title = _SPACES.sub(" ", _get_text(h1, ruby)).strip() if h1 is not None else ""
+    return text, title
+
+
+# --- HTML to text through BeautifulSoup, for the pages whose lxml tree is not its tree ------
+
+def _soup_is_kept(el) -> bool:
+    return el.name == "footer" or any(_KEEP.match(w) for w in _tokens(el))
+
+
+def _soup_is_boilerplate(el) -> bool:
+    if el.name in ("html", "body", "main", "article"):
+        return False
+    if _soup_is_kept(el):
+        return False
+    if el.name == "nav" or (el.get("role") or "").lower() in _BOILER_ROLES:
+        return True
+    if el.name == "header":
+        return el.find_parent(["main", "article", "section"]) is None and el.find("h1") is None
+    return any(_BOILERPLATE.match(w) for w in _tokens(el))
+
+
+def _soup_remove_boilerplate(soup) -> None:
+    body = soup.body or soup
+    total = len(body.get_text(" ", strip=True)) or 1
+    for el in list(body.find_all(True)):
+        if getattr(el, "decomposed", False) or el.parent is None or not _soup_is_boilerplate(el):
+            continue
+        if el.find(["main", "article", "footer"]) or el.find(_soup_is_kept):
+            continue
+        if len(el.get_text(" ", strip=True)) > 0.5 * total and total > 500:
+            continue
+        el.decompose()
+
+
+def _soup_walk(el, out: _Lines) -> None:
     from bs4 import NavigableString, Tag
     from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
 
@@ -272,43 +522,42 @@ def _walk(el, out: _Lines) -> None:
             out.flush()
         elif name == "tr":
             out.flush()
-            out.lines.append(_row(child))
+            out.lines.append(_soup_row(child))
             if not out.lines[-1]:
                 out.lines.pop()
         elif name == "li":
             out.flush()
             start = len(out.lines)
-            _walk(child, out)
+            _soup_walk(child, out)
             out.flush()
             if len(out.lines) > start and not _NUMBERED.match(out.lines[start]) \
                     and not out.lines[start].startswith("・"):
                 out.lines[start] = "・" + out.lines[start]
         elif name in _BLOCK:
             out.flush()
-            _walk(child, out)
+            _soup_walk(child, out)
             out.flush()
         else:
-            _walk(child, out)
+            _soup_walk(child, out)
 
 
-def _cell_text(cell) -> str:
+def _soup_cell_text(cell) -> str:
     sub = _Lines()
-    _walk(cell, sub)
+    _soup_walk(cell, sub)
     sub.flush()
     return " ".join(sub.lines)
 
 
-def _row(tr) -> str:
-    cells = [c for c in tr.find_all(["th", "td"], recursive=False)]
-    texts = [_cell_text(c) for c in cells]
+def _soup_row(tr) -> str:
+    texts = [_soup_cell_text(c) for c in tr.find_all(["th", "td"], recursive=False)]
     texts = [t for t in texts if t]
     if len(texts) == 2 and len(texts[0]) <= 12 and not re.search(r"[:：]$", texts[0]):
-        return f"{texts[0]}：{texts[1]}"  # a label/value row of a contact table: 統一編號：12345678
+        return f"{texts[0]}：{texts[1]}"
     return " | ".join(texts)
 
 
-def html_to_text(html: str) -> tuple[str, str]:
-    """Visible text of an HTML document and its title, one block per line."""
+def _soup_html_to_text(html: str) -> tuple[str, str]:
+    """html_to_text as it was done through BeautifulSoup (lxml builder)."""
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(html, "lxml")
@@ -316,10 +565,10 @@ def html_to_text(html: str) -> tuple[str, str]:
     title = _SPACES.sub(" ", title_el.get_text()).strip() if title_el else ""
     for el in soup.find_all(_DROP_TAGS):
         el.decompose()
-    _remove_boilerplate(soup)
+    _soup_remove_boilerplate(soup)
     out = _Lines()
     try:
-        _walk(soup.body or soup, out)
+        _soup_walk(soup.body or soup, out)
         out.flush()
         text = "\n".join(out.lines)
     except RecursionError:  # absurdly deep markup: plain text, one block per line
