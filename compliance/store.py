@@ -347,9 +347,6 @@ class Store:
                  discovered_from: str | None = None) -> int:
         """Record a fetched page (or a fetch that failed). A (scan, url) is recorded once: a second
         call returns the first row's id and writes nothing, which is what makes a resume safe."""
-        existing = self.page_id(scan_id, url)
-        if existing is not None:
-            return existing
         row = {
             "scan_id": scan_id, "site_key": site_key, "url": url, "final_url": final_url or url,
             "http_status": http_status, "fetched_at": fetched_at or now(), "elapsed_ms": elapsed_ms,
@@ -359,7 +356,7 @@ class Store:
             "discovered_from": discovered_from}
         try:
             return self._insert("pages", row)
-        except sqlite3.IntegrityError:  # another writer recorded it between our check and insert
+        except sqlite3.IntegrityError:  # recorded already (UNIQUE (scan_id, url)): keep the first row
             existing = self.page_id(scan_id, url)
             if existing is None:
                 raise
