@@ -69,6 +69,8 @@ DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.OriginSlotMiddleware": 40,
                           "crawler.middlewares.StoredPageMiddleware": 50}
 # Extract text and write pages, failures and verdicts to the inspection log.
 ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
+# no DEBUG line per page: the pages are in the inspection log (crawler/logformatter.py)
+LOG_FORMATTER = "crawler.logformatter.QuietItems"
 
 # The inspection log (SQLite) that the scan writes to.
 COMPLIANCE_DB = "inspections.db"
