@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from crawler import workers
+from crawler.pool import WorkerPool
 from crawler.items import FailureItem, PageItem, SiteDoneItem
 
 logger = logging.getLogger(__name__)
@@ -34,7 +33,7 @@ def worker_count(value) -> int:
 class StorePipeline:
     def __init__(self, crawler):
         self.crawler = crawler
-        self.pool: ProcessPoolExecutor | None = None
+        self.pool: WorkerPool | None = None
         self.pool_worked = False  # a worker has returned a result
         self.tail: dict[str, asyncio.Future] = {}  # per site: the last write under way
 
@@ -49,17 +48,13 @@ class StorePipeline:
         s = self.crawler.settings
         n = worker_count(s.get("COMPLIANCE_WORKERS"))
         if n:
-            self.pool = ProcessPoolExecutor(
-                max_workers=n, mp_context=multiprocessing.get_context("spawn"), initializer=workers.init,
-                initargs=(s.get("COMPLIANCE_RULES") or None, s.getbool("COMPLIANCE_JUDGE"), os.getpid()))
-            # workers start on demand: start them now, while robots.txt and the home pages are fetched,
-            # rather than keep the first pages waiting for a worker to load the rule pack
-            for _ in range(n):
-                self.pool.submit(workers.ready)
+            # started now, so that they load the rule pack while robots.txt and the home pages are
+            # fetched rather than keep the first pages waiting
+            self.pool = WorkerPool(n, s.get("COMPLIANCE_RULES") or None, s.getbool("COMPLIANCE_JUDGE"))
 
     def close_spider(self):
         if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool.shutdown(wait=True)
             self.pool = None
 
     async def process_item(self, item):
@@ -95,7 +90,7 @@ class StorePipeline:
             if pool is None:
                 return (item, *workers.extract_page(*args))
             try:
-                page, error = await asyncio.wrap_future(pool.submit(workers.extract_page, *args))
+                page, error = await pool.submit("extract_page", *args)
                 self.pool_worked = True
                 return item, page, error
             except BrokenProcessPool:
@@ -109,7 +104,7 @@ class StorePipeline:
         again in new workers; if the workers never worked at all, pages are processed here."""
         if self.pool is not pool:
             return  # another page's failure replaced it already
-        pool.shutdown(wait=False)  # its futures have all failed already
+        pool.shutdown(wait=False)  # its tasks have all failed already
         if self.pool_worked:
             logger.warning("a worker process died; starting new ones")
             self._start_pool()
@@ -150,7 +145,7 @@ class StorePipeline:
         pool = self.pool
         if docs and pool is not None:
             try:
-                report = await asyncio.wrap_future(pool.submit(workers.judge, docs, name))
+                report = await pool.submit("judge", docs, name)
             except BrokenProcessPool:
                 logger.warning("a worker process died; judging %s in the crawl process", item.site_key)
                 self._replace_broken(pool)

@@ -8,6 +8,7 @@ inspection log itself: the log keeps one writer. Nothing here imports Scrapy.
 from __future__ import annotations
 
 import os
+import pickle
 import signal
 import threading
 import time
@@ -36,11 +37,6 @@ def _exit_with_parent(parent: int) -> None:
     os._exit(0)
 
 
-def ready() -> bool:
-    """Nothing: submitted once per worker so that the pool starts its processes at once."""
-    return True
-
-
 def extract_page(body: bytes, content_type: str | None, url: str):
     """(Extracted, None) or (None, (error_class, message)) for one fetched page. Scraped bytes are
     hostile: a page that makes the extractor itself fail is recorded as unreadable, not dropped."""
@@ -59,3 +55,25 @@ def judge(documents: list, name: str):
     from compliance.store import analysis_rows
 
     return analysis_rows(check_documents(documents, target_kind="site", target_name=name, pack=_PACK))
+
+
+_TASKS = {"extract_page": extract_page, "judge": judge}
+
+
+def serve(conn, rules_path: str | None, judge: bool, parent: int) -> None:
+    """A worker process (crawler.pool): read a task, run it, send back (task, ok, result); stop at
+    None or when the crawl's end of the pipe closes."""
+    init(rules_path, judge, parent)
+    while True:
+        try:
+            message = pickle.loads(conn.recv_bytes())
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        task, name, args = message
+        try:
+            reply = (task, True, _TASKS[name](*args))
+        except Exception as e:  # noqa: BLE001 (the crawl decides what a failed task means)
+            reply = (task, False, f"{type(e).__name__}: {e}")
+        conn.send_bytes(pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL))
