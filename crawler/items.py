@@ -19,6 +19,9 @@ class PageItem:
     body: bytes
     depth: int
     discovered_from: str | None
+    # (Extracted | None, (error_class, message) | None) when the spider had a worker read the page
+    # already (crawler.pipelines.StorePipeline.read); None: the pipeline extracts it
+    extracted: tuple | None = None
 
 
 @dataclass

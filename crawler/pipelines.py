@@ -43,6 +43,7 @@ class StorePipeline:
 
     def open_spider(self):
         self._start_pool()
+        self.crawler.spider.reader = self  # the spider has its pages read here (see read)
 
     def _start_pool(self):
         s = self.crawler.settings
@@ -83,7 +84,26 @@ class StorePipeline:
             if self.tail.get(site_key) is mine:
                 del self.tail[site_key]
 
+    async def read(self, body: bytes, content_type: str | None, url: str, want_links: bool):
+        """(Extracted | None, error | None, links) of a fetched page, from a worker: the spider
+        asks for it to follow the links, and passes the text on in its PageItem."""
+        args = (body, content_type, url, want_links)
+        for _attempt in (1, 2):
+            pool = self.pool
+            if pool is None:
+                return workers.read_page(*args)
+            try:
+                result = await pool.submit("read_page", *args)
+                self.pool_worked = True
+                return result
+            except BrokenProcessPool:
+                self._replace_broken(pool)
+        # the page broke a worker twice (see _page); nor is it parsed here for links
+        return None, ("decode_error", "text extraction stopped: it made the worker process die"), []
+
     async def _page(self, item: PageItem):
+        if item.extracted is not None:
+            return (item, *item.extracted)
         args = (item.body, item.content_type, item.final_url)
         for _attempt in (1, 2):
             pool = self.pool

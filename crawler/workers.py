@@ -48,6 +48,16 @@ def extract_page(body: bytes, content_type: str | None, url: str):
         return None, ("decode_error", f"text extraction failed: {type(e).__name__}: {e}"[:500])
 
 
+def read_page(body: bytes, content_type: str | None, url: str, want_links: bool):
+    """(Extracted | None, error | None, links) of a fetched page: its text, as extract_page gives
+    it, and, when asked, the links discovery follows (crawler.discovery.find_links). Both parse
+    the page; doing them here keeps that work out of the crawl process."""
+    from crawler.discovery import find_links
+
+    page, error = extract_page(body, content_type, url)
+    return page, error, find_links(body, content_type, url) if want_links else []
+
+
 def judge(documents: list, name: str):
     """The site's Report under the pack loaded by :func:`init`, as the rows the log keeps
     (serialised here, not in the crawl process that writes them)."""
@@ -57,7 +67,7 @@ def judge(documents: list, name: str):
     return analysis_rows(check_documents(documents, target_kind="site", target_name=name, pack=_PACK))
 
 
-_TASKS = {"extract_page": extract_page, "judge": judge}
+_TASKS = {"extract_page": extract_page, "read_page": read_page, "judge": judge}
 
 
 def serve(conn, rules_path: str | None, judge: bool, parent: int) -> None:

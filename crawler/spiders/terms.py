@@ -199,30 +199,39 @@ class TermsSpider(scrapy.Spider):
 
     # --- callbacks --------------------------------------------------------------------------
 
-    def parse_page(self, response):
+    async def parse_page(self, response):
         entry: Entry = response.meta["entry"]
         state = self.sites[entry.site_key]
         content_type = response.headers.get("Content-Type", b"").decode("latin-1") or None
-        if "from_store" not in response.flags:
+        fresh = "from_store" not in response.flags
+        want_links = entry.depth < self.max_depth
+        reader = getattr(self, "reader", None)  # the pipeline, reading pages in its worker processes
+        fetched_at = _now()
+        if fresh and reader is not None:
+            page, error, links = await reader.read(response.body, content_type, response.url, want_links)
+            extracted = (page, error)
+        else:
+            extracted = None
+            links = find_links(response.body, content_type, response.url) if want_links else []
+        if fresh:
             latency = response.meta.get("download_latency")
             yield PageItem(scan_id=self.scan_id, site_key=entry.site_key, url=entry.url, final_url=response.url,
-                           http_status=response.status, fetched_at=_now(),
+                           http_status=response.status, fetched_at=fetched_at,
                            elapsed_ms=round(latency * 1000) if latency is not None else None,
                            content_type=content_type, body=response.body, depth=entry.depth,
-                           discovered_from=entry.discovered_from)
+                           discovered_from=entry.discovered_from, extracted=extracted)
         if entry.kind == "home":
             state.site.add_host(response.url)
         if entry.topic:
             state.topics.add(entry.topic)
-        if entry.depth < self.max_depth:
-            for url, text in find_links(response.body, content_type, response.url):
-                rank = score(url, text)
-                if rank is not None:
-                    self._push(state, url, entry.depth + 1, "link", rank, discovered_from=entry.url,
-                               topic=topic(rank))
+        for url, text in links:
+            rank = score(url, text)
+            if rank is not None:
+                self._push(state, url, entry.depth + 1, "link", rank, discovered_from=entry.url, topic=topic(rank))
         if entry.kind == "home":  # after the links: a linked page is recorded as linked, not probed
             self._push_extras(state, response.url)
-        yield from self._advance(state)
+        for item in self._advance(state):
+            yield item
 
     def parse_sitemap(self, response):
         entry: Entry = response.meta["entry"]
