@@ -87,37 +87,30 @@ class StorePipeline:
     async def read(self, body: bytes, content_type: str | None, url: str, want_links: bool):
         """(Extracted | None, error | None, links) of a fetched page, from a worker: the spider
         asks for it to follow the links, and passes the text on in its PageItem."""
-        args = (body, content_type, url, want_links)
-        for _attempt in (1, 2):
-            pool = self.pool
-            if pool is None:
-                return workers.read_page(*args)
-            try:
-                result = await pool.submit("read_page", *args)
-                self.pool_worked = True
-                return result
-            except BrokenProcessPool:
-                self._replace_broken(pool)
-        # the page broke a worker twice (see _page); nor is it parsed here for links
-        return None, ("decode_error", "text extraction stopped: it made the worker process die"), []
+        result = await self._in_worker("read_page", body, content_type, url, want_links)
+        return (*_UNREADABLE, []) if result is None else result  # nor parsed here for its links
 
     async def _page(self, item: PageItem):
         if item.extracted is not None:
             return (item, *item.extracted)
-        args = (item.body, item.content_type, item.final_url)
+        result = await self._in_worker("extract_page", item.body, item.content_type, item.final_url)
+        return (item, *(_UNREADABLE if result is None else result))
+
+    async def _in_worker(self, task: str, *args):
+        """``workers.<task>(*args)`` in a worker (here when there are none), tried again in new
+        workers if one dies; None when the page broke a worker twice: a parser crashed on this
+        hostile body, and it is recorded as unreadable rather than tried in the crawl process."""
         for _attempt in (1, 2):
             pool = self.pool
             if pool is None:
-                return (item, *workers.extract_page(*args))
+                return getattr(workers, task)(*args)
             try:
-                page, error = await pool.submit("extract_page", *args)
+                result = await pool.submit(task, *args)
                 self.pool_worked = True
-                return item, page, error
+                return result
             except BrokenProcessPool:
                 self._replace_broken(pool)
-        # the page broke a worker twice: a parser crashed on this hostile body; record it as
-        # unreadable rather than try it in the crawl process
-        return item, None, ("decode_error", "text extraction stopped: it made the worker process die")
+        return None
 
     def _replace_broken(self, pool) -> None:
         """A worker died (killed, out of memory, or a parser crashed). Pages under way are tried
@@ -175,6 +168,9 @@ class StorePipeline:
                 return
         # no readable page (an all-error verdict), or no workers: judge here
         judge_site(store, item.scan_id, item.site_key, name, spider.pack)
+
+
+_UNREADABLE = (None, ("decode_error", "text extraction stopped: it made the worker process die"))
 
 
 async def _ready(item):
