@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 import pytest
@@ -15,7 +16,9 @@ PAGE = "<html><body><h1>退換貨須知</h1><p>商品到貨後七日內得解除
 
 
 def run(coro):
-    return asyncio.run(coro)
+    # in a thread of its own: a browser test's sync Playwright may leave a loop running in this one
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, coro).result()
 
 
 def test_pages_come_back_extracted_from_every_worker():
