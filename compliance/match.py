@@ -218,8 +218,8 @@ def _join_safe(items, negative: bool) -> bool:
             if not all(_join_safe(alt, negative) for alt in av[1]):
                 return False
         elif op is _C.SUBPATTERN:
-            if not _join_safe(av[-1], negative):
-                return False
+            if av[1] & (re.DOTALL | re.MULTILINE) or not _join_safe(av[-1], negative):
+                return False  # (?s:.) matches a newline, (?m:^) sees one
         elif op in (_C.MAX_REPEAT, _C.MIN_REPEAT) or op is getattr(_C, "POSSESSIVE_REPEAT", None):
             if not _join_safe(av[2], negative):
                 return False

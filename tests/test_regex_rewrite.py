@@ -141,6 +141,7 @@ def test_a_rewrite_that_would_spell_a_long_tail_out_many_times_is_not_made():
 @pytest.mark.parametrize("source,safe", [
     (r"退貨", True), (r"(?<![不無])得", True), (r"得\b", True), (r"[^。]{0,5}退", True), (r"(?!.*不)退", True),
     (r"^退貨", False), (r"退貨$", False), (r"(?<!\s)得", False), (r"(?<![^。])得", False), (r"得(?!\n)", False),
+    (r"得(?!(?s:.)x)", False), (r"(?m:^)退貨", False),
 ])
 def test_which_patterns_one_search_of_joined_pages_can_rule_out(source, safe):
     assert match.finds_across_joins(re.compile(source)) is safe
