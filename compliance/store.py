@@ -368,7 +368,7 @@ class Store:
         return self.add_page(scan_id, site_key, url, error_class=error_class, error_message=error_message,
                              **fields)
 
-    def add_analysis(self, scan_id: int, site_key: str, report: Report | "AnalysisRows") -> int:
+    def add_analysis(self, scan_id: int, site_key: str, report: Report | AnalysisRows) -> int:
         """Record one judgement of a site: the report and one row per result, in catalogue order.
         ``report`` may come as :func:`analysis_rows` already (a worker process serialises it)."""
         rows = report if isinstance(report, AnalysisRows) else analysis_rows(report)

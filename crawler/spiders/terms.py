@@ -63,6 +63,9 @@ def _now() -> str:
 
 class TermsSpider(scrapy.Spider):
     name = "terms"
+    # crawler.pipelines.StorePipeline, when it runs: it reads each page (text and links) in its
+    # worker processes; without it the spider finds the links itself
+    reader = None
 
     def __init__(self, targets: str | None = None, scan_id: str | int | None = None, db: str | None = None,
                  launched_by: str | None = None, *args, **kwargs):
@@ -205,10 +208,9 @@ class TermsSpider(scrapy.Spider):
         content_type = response.headers.get("Content-Type", b"").decode("latin-1") or None
         fresh = "from_store" not in response.flags
         want_links = entry.depth < self.max_depth
-        reader = getattr(self, "reader", None)  # the pipeline, reading pages in its worker processes
         fetched_at = _now()
-        if fresh and reader is not None:
-            page, error, links = await reader.read(response.body, content_type, response.url, want_links)
+        if fresh and self.reader is not None:
+            page, error, links = await self.reader.read(response.body, content_type, response.url, want_links)
             extracted = (page, error)
         else:
             extracted = None
