@@ -2,8 +2,10 @@
 
 The store is the only write path (docs/architecture.md); this pipeline and the spider's scan
 bookkeeping share the spider's one ``Store``, on the crawl's thread. Text extraction and judging,
-most of a scan's CPU time, run in ``COMPLIANCE_WORKERS`` worker processes (crawler/workers.py)
-while the crawl goes on; with 0 workers they run here, in turn with the fetching.
+most of a scan's CPU time, run in ``COMPLIANCE_WORKERS`` worker processes (crawler/workers.py,
+fed by crawler/pool.py) while the crawl goes on; with 0 workers they run here, in turn with the
+fetching. The spider has each fetched page read here first (``read``: its text and the links it
+follows), so the crawl process itself parses no page.
 
 A site's rows are written in the order its pages were fetched, and the site is judged only once
 every page of it under way has been written.
