@@ -1,9 +1,10 @@
 """Page processing in worker processes, so that the crawl's one thread only fetches and writes.
 
-Extracting a page's text and judging a site with the rule pack are pure functions of bytes and
-documents, and they take most of a scan's CPU time. ``crawler.pipelines.StorePipeline`` hands them
-to a small pool of these processes (``COMPLIANCE_WORKERS``) and writes what comes back to the
-inspection log itself: the log keeps one writer. Nothing here imports Scrapy.
+Reading a page (its text and the links discovery follows) and judging a site with the rule pack
+are pure functions of bytes and documents, and they take most of a scan's CPU time.
+``crawler.pipelines.StorePipeline`` hands them to a small pool of these processes
+(``COMPLIANCE_WORKERS``, crawler/pool.py) and writes what comes back to the inspection log itself:
+the log keeps one writer. Nothing here imports Scrapy.
 """
 from __future__ import annotations
 
@@ -70,10 +71,10 @@ def judge(documents: list, name: str):
 _TASKS = {"extract_page": extract_page, "read_page": read_page, "judge": judge}
 
 
-def serve(conn, rules_path: str | None, judge: bool, parent: int) -> None:
+def serve(conn, rules_path: str | None, judging: bool, parent: int) -> None:
     """A worker process (crawler.pool): read a task, run it, send back (task, ok, result); stop at
     None or when the crawl's end of the pipe closes."""
-    init(rules_path, judge, parent)
+    init(rules_path, judging, parent)
     while True:
         try:
             message = pickle.loads(conn.recv_bytes())
