@@ -752,7 +752,7 @@ _SPEC = re.compile(r"依(?:照)?(?:您|消費者|客戶|顧客|買家|會員|個
                    r"|非(?:現有|既有|標準|制式)(?:之|的)?(?:規格|尺寸|款式)|(?:您|消費者|客戶|顧客)(?:所)?指定(?:之|的)?(?:尺寸|規格|文字|圖案)"
                    r"|(?:您|消費者|客戶|顧客|買家|會員)(?:所)?(?:指定|提供)(?:之|的)?(?:文字|圖案|姓名|名字|logo|字樣|設計|圖檔)")
 # choosing among listed options, or production only starting after the order, is not (G4)
-_CHOICE = re.compile(r"(?<!非)(?:選擇|選購|挑選|現有|既有|點選|勾選|選了|選的|自選|選定)(?:之|的)?.{0,8}(?:顏色|尺寸|尺碼|規格|款式|花色|材質|選項|口味|組合|木種)")
+_CHOICE = re.compile(r"(?<!非)(?:選擇|選購|挑選|現有|既有|點選|勾選|選了|選的|自選|選定)(?:之|的)?.{0,8}(?:顏色|尺寸|尺碼|規格|款式|花色|材質|選項|口味|組合|木種|戒圍|手圍)")
 _MADE_TO_ORDER = re.compile(r"(?:接單|下單|訂購|付款|訂單成立)(?:後|之後)(?:才|即|再|始|方)?(?:開始|進行|安排)?(?:生產|製作|製造|備料|叫貨|訂製|訂做|排產)")
 
 
@@ -794,9 +794,15 @@ def classify_exclusion(subject: str) -> Placement:
     if deemed:
         # 「泳衣一經拆封即視為個人衛生用品」: a label the shop gives is not the 準則 category;
         # the goods themselves are judged, and at best a person decides
-        inner = classify_exclusion(subject[:deemed.start()] + " " + subject[deemed.end():])
+        inner_subject = subject[:deemed.start()] + " " + subject[deemed.end():]
+        inner = classify_exclusion(inner_subject)
         if inner.verdict == "unlawful" and inner.reason != _ALL_EXCLUDED:
             return inner
+        if re.search(r"客製|客制|訂製", deemed.group("label")) and _CHOICE.search(inner_subject) \
+                and not _SPEC.search(inner_subject):
+            # 「選擇戒圍之商品一律視為客製化商品」: a size picked from the catalogue is no
+            # specification of the consumer's (G4)
+            return Placement("unlawful", (_FAKE_CUSTOM.label,), "不在準則第2條所列合理例外範圍")
         return Placement("review", (f"業者自行認定為{deemed.group('label')}之商品",),
                          "業者自行認定之類別不等於準則第2條所列例外，須個案判斷")
     fake_custom = _fake_custom(subject)

@@ -282,6 +282,8 @@ def test_p05_lawful_or_protective_passes(text):
 def test_p05_hard_unlawful_is_fail_not_review():
     assert judge("特價商品、福袋恕不退換。").status is Status.FAIL
     assert judge("退貨運費請自付。").status is Status.FAIL
+    # a size picked from the catalogue, deemed custom by the shop: not 準則 §2 客製化給付
+    assert judge("選擇戒圍之商品一律視為客製化商品，不適用七日解除權。").status is Status.FAIL
 
 
 def test_p05_unplaceable_goods_need_review():
