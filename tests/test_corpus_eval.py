@@ -19,7 +19,8 @@ from compliance.extract import extract_file
 from compliance.rules import load_pack
 
 TESTS = Path(__file__).resolve().parent
-CORPORA = [p for p in (TESTS / "corpus", TESTS / "corpus-heldout") if (p / "labels.yaml").is_file()]
+CORPORA = [p for p in (TESTS / "corpus", TESTS / "corpus-heldout", TESTS / "corpus-blind-d")
+           if (p / "labels.yaml").is_file()]
 
 
 @pytest.fixture(scope="module", params=CORPORA, ids=[p.name for p in CORPORA])
