@@ -106,11 +106,7 @@ def scanning_form(rx: re.Pattern, chars: int) -> re.Pattern:
 
 
 def _first_chars(pattern: str) -> frozenset | None:
-    try:
-        from re import _constants as C, _parser as P  # Python 3.11+
-    except ImportError:  # pragma: no cover
-        import sre_constants as C
-        import sre_parse as P
+    C, P = _C, _P
 
     class Unbounded(Exception):
         pass
@@ -462,6 +458,10 @@ _PROTECTIVE_BEFORE = re.compile(
 _PROTECTIVE_REASON = re.compile(r"(?:不得|不會|不可|不能|不應|絕不|並不|禁止|不因|並非|非)(?:以|因|藉|假借).{0,40}?(?:為由|理由|為藉口|而)")
 _UNAFFECTED = re.compile(r"(?:不影響|不妨礙|無損|不減損|不限制|不排除|不減少|不致|仍(?:得|可|享有|保有|享|有權|能)|依法享有|均可|皆可|一律可)")
 _NEGATION_WINDOW = 12
+# 「不得以任何名目收取費用或自退款中扣除」: a verb phrase joined by 或/及 to a negated one, in the
+# same phrase, is negated too (what lies between the negator and the hit, ending in the coordinator)
+_COORDINATED = re.compile(r"[^,;:。、]*(?:或是|或者|以及|或|及)(?:自|從|由|向|對|將|再)?")
+_COORDINATION_WINDOW = 30
 _PROTECTIVE_MENTION = re.compile(
     r"(?:不會|不得|絕不|並不|從不|決不|沒有|不再|未曾|無)(?:在|於)?[^,;:。]{0,14}?"
     r"(?:寫|記載|載明|列入|放入|使用|主張|約定|加上|出現|採用)(?:什麼|任何|這種|此類|類似|有)?"
@@ -508,6 +508,11 @@ def negated(clause: str, hit_start: int) -> str | None:
             "、" in window[m.end():] and clause[hit_start:hit_start + 1] in "不無恕概沒拒謝婉"):
         # (「不可取消、不可退」: a hit that carries its own negator after 、 is a new item)
         return m.group()
+    window = before[-_COORDINATION_WINDOW:]
+    m = None
+    for m in _PROTECTIVE_BEFORE.finditer(window):
+        if _COORDINATED.fullmatch(window, m.end()):
+            return m.group()
     # 「我們不會在條款裡寫什麼『本店保留最終解釋權』」: a negated verb of writing or
     # claiming governs what it mentions, up to the end of its phrase
     mention = None

@@ -116,7 +116,11 @@ def test_an_faq_question_is_the_topic_of_its_answer():
     ("會員得請求刪除資料，本公司仍得保留交易紀錄，會員不得請求停止利用", "不得請求停止利用", False),
     ("依法令規定，您仍得請求停止利用您的個人資料", "請求停止利用", True),
     ("本公司不得以商品已拆封為由拒絕退貨", "拒絕退貨", True),
-], ids=["trader-keeps-power", "consumer-keeps-right", "direct-negator"])
+    ("本店不得以任何名目向您收取費用或自退款中扣除", "退款中扣除", True),
+    ("本店不收取手續費,但自退款中扣除運費", "退款中扣除", False),
+    ("本店不會另行通知,或自退款中扣除運費", "退款中扣除", False),
+], ids=["trader-keeps-power", "consumer-keeps-right", "direct-negator", "coordinated-with-negated",
+        "after-a-but", "after-a-comma"])
 def test_negation_scope(clause, hit_word, protective):
     assert bool(negated(clause, clause.index(hit_word))) is protective
 
