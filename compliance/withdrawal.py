@@ -489,10 +489,13 @@ def _exclusion_items(hit: Hit, list_intro) -> list[Clause]:
         # the clause that opens the list is item N of its own list; its items end where
         # item N+1 of that list begins (「三、下列商品不適用…：(一)…(二)…四、前項以外之商品…」)
         own = _item_marker(hit.prep, c)
-        if re.search(r"(?:以上|上述|前述|上列|前列)", c.text):
+        if re.search(r"(?:以上|上述|前述|上列|前列)", c.text) or _PREVIOUS_ITEM.search(c.text):
             items = []
             for x in reversed(cl[max(0, c.index - 8):c.index]):
                 if (own and _item_marker(hit.prep, x) == own) or x.heading != c.heading:
+                    if not items and own and x.heading == c.heading and _PREVIOUS_ITEM.search(c.text):
+                        # 「3. 前款商品雖不適用七日解除權…」: the goods are those of item 2
+                        items = _line_of(hit.prep, x)
                     break
                 items.append(x)
         else:
@@ -548,9 +551,26 @@ def _same_line(a: Clause, b: Clause, cl: list[Clause]) -> bool:
 def _is_title(clause: Clause) -> bool:
     """A short line of its own without sentence punctuation: a heading or section title
     (also one decorated with a bullet: 「◆ 不適用七日解除權之商品」)."""
-    t = clause.text.rstrip()
+    t = _TITLE_NOTE.sub("", clause.text.rstrip())
     return (clause.line_start and 0 < len(t) <= 30 and t[-1] not in "。;,:!?、"
             and clause.marker not in ("num", "paren-num", "paren-cjk"))
+
+
+# a note in brackets after a title (「不適用七日解除權之商品(依…準則第二條,並於商品頁面事先告知)」)
+_TITLE_NOTE = re.compile(r"(?<=[^\s(])\([^()]{1,60}\)$")
+
+
+# a reference to the one item before (前款, 前項), not to a whole list above (以上, 上述)
+# (「不適用前項解除權」 names the right, not goods)
+_PREVIOUS_ITEM = re.compile(r"(?:前款|前項)(?:之|所列|所述|所定)?(?:商品|物品|貨品|品項)")
+
+
+def _line_of(prep: Prepared, clause: Clause) -> list[Clause]:
+    """The clauses of the line a clause ends, from the line's start."""
+    i = clause.index
+    while i > 0 and not prep.clauses[i].line_start:
+        i -= 1
+    return prep.clauses[i:clause.index + 1]
 
 
 def _item_marker(prep: Prepared, clause: Clause) -> str:
