@@ -161,8 +161,9 @@ class Context:
                 if m is None:
                     continue
                 nxt = view_clauses[clause.index + 1] if clause.index + 1 < len(view_clauses) else None
+                prv = view_clauses[clause.index - 1] if clause.index and not clause.line_start else None
                 # `with`, `unless` and `heading` speak of the whole clause: judged once
-                if not self._clause_accepts(pattern, clause, nxt):
+                if not self._clause_accepts(pattern, clause, nxt, prv):
                     continue
                 if pattern.negatable:
                     if clause.is_question:
@@ -181,23 +182,17 @@ class Context:
                 hits.append(Hit(p, p.clauses[clause.index], s, s + (m.end() - m.start()), pattern))
         return hits
 
-    @classmethod
-    def _accept(cls, pattern: Pattern, clause: Clause, rel_start: int, following: Clause | None = None) -> bool:
-        if not cls._clause_accepts(pattern, clause, following):
-            return False
-        if pattern.negatable:
-            if clause.is_question:
-                return False
-            if negated(clause.text, rel_start):
-                return False
-        return True
-
     @staticmethod
-    def _clause_accepts(pattern: Pattern, clause: Clause, following: Clause | None = None) -> bool:
+    def _clause_accepts(pattern: Pattern, clause: Clause, following: Clause | None = None,
+                        preceding: Clause | None = None) -> bool:
         """The clause-level conditions of a pattern: its `with`, `unless` and `heading`."""
         text = clause.text
         # a proviso in the next sentence (「…為管轄法院。但…不在此限」) belongs to this clause
         context = text + following.text if following is not None and _PROVISO.match(following.text) else text
+        if preceding is not None and _REMAINDER.match(text):
+            # 「…得向消費關係發生地之法院起訴。其餘情形以臺北地方法院為管轄法院」: the sentence
+            # before says what the remainder is the rest of
+            context = preceding.text + context
         # what an FAQ answer is about may be said only by its question
         # (「Q：會把我的資料給別人嗎？ A：會，我們會提供給合作廠商。」)
         about = f"{clause.topic} {text}" if clause.topic and is_question_text(clause.topic) else text
@@ -234,6 +229,8 @@ def _as_trader(text: str, names: tuple[str, ...]) -> str:
 
 
 _PROVISO = re.compile(r"(?:但|惟|然|不過|除此之外|另|逾期|逾時|否則|如未|若未|未於)")
+# a sentence about the cases the one before leaves over (「其餘情形」, 「除前述情形外」)
+_REMAINDER = re.compile(r"(?:其餘|其他|除此之外|此外之|除(?:前述|上述|前項|前開|此)(?:情形|情況|規定)?(?:之)?外)")
 
 _TERMS_SIGNALS = [
     re.compile(r"本(?:公司|網站|站|店|商店|賣場|平臺|商城|品牌)|我們|敝(?:公司|店)"),
