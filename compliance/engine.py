@@ -230,7 +230,7 @@ def _as_trader(text: str, names: tuple[str, ...]) -> str:
 
 _PROVISO = re.compile(r"(?:但|惟|然|不過|除此之外|另|逾期|逾時|否則|如未|若未|未於)")
 # a sentence about the cases the one before leaves over (「其餘情形」, 「除前述情形外」)
-_REMAINDER = re.compile(r"(?:其餘|其他|除此之外|此外之|除(?:前述|上述|前項|前開|此)(?:情形|情況|規定)?(?:之)?外)")
+_REMAINDER = re.compile(r"(?:其餘|其他情形|除此之外|除(?:前述|上述|前項|前開|此)(?:情形|情況|規定)?(?:之)?外)")
 
 _TERMS_SIGNALS = [
     re.compile(r"本(?:公司|網站|站|店|商店|賣場|平臺|商城|品牌)|我們|敝(?:公司|店)"),
