@@ -758,12 +758,17 @@ _SPEC = re.compile(r"依(?:照)?(?:您|消費者|客戶|顧客|買家|會員|個
                    r"|非(?:現有|既有|標準|制式)(?:之|的)?(?:規格|尺寸|款式)|(?:您|消費者|客戶|顧客)(?:所)?指定(?:之|的)?(?:尺寸|規格|文字|圖案)"
                    r"|(?:您|消費者|客戶|顧客|買家|會員)(?:所)?(?:指定|提供)(?:之|的)?(?:文字|圖案|姓名|名字|logo|字樣|設計|圖檔)")
 # choosing among listed options, or production only starting after the order, is not (G4)
-_CHOICE = re.compile(r"(?<!非)(?:選擇|選購|挑選|現有|既有|點選|勾選|選了|選的|自選|選定)(?:之|的)?.{0,8}(?:顏色|尺寸|尺碼|規格|款式|花色|材質|選項|口味|組合|木種|戒圍|手圍)")
+_CHOICE = re.compile(r"(?<!非)(?:選擇|選購|挑選|現有|既有|點選|勾選|選了|選的|自選|選定)(?:之|的)?.{0,8}(?:顏色|尺寸|尺碼|規格|款式|花色|材質|選項|口味|組合|木種|戒圍|手圍|色號|色系|號碼|香味|香調|長度|容量)")
 _MADE_TO_ORDER = re.compile(r"(?:接單|下單|訂購|付款|訂單成立)(?:後|之後)(?:才|即|再|始|方)?(?:開始|進行|安排)?(?:生產|製作|製造|備料|叫貨|訂製|訂做|排產)")
+
+
+# a sentence that says a choice is not customisation (「只是選擇現有的顏色，不算客製化，仍然可以退」)
+_NOT_CUSTOM = re.compile(r"[^。;]*(?:不算|不屬於?|不是|並非|不視為|非屬|不列為|不當作)(?:為)?(?:是)?(?:客製|客制|訂製)[^。;]*")
 
 
 def _fake_custom(subject: str) -> bool:
     """「客製化」 claimed for goods the consumer only picked from the catalogue (G4)."""
+    subject = _NOT_CUSTOM.sub(" ", subject)
     if _CHOICE.search(subject) and (_FAKE_CUSTOM.pattern.search(subject) or re.search(r"客製|客制|訂製|訂做|定製", subject)):
         return True
     if _SPEC.search(subject):
@@ -780,7 +785,7 @@ _DEEMED = re.compile(r"(?:即|均|皆|一律|將|亦|都|則)?(?:視為|視同|�
                      r"(?:本店|本公司|本站|我們)?(?:所)?(?:定義|認定|規定|界定)(?:為|之|的))"
                      r"(?:是|屬|為)?(?:本店|本公司)?(?:之|的)?(?P<label>個人衛生用品|衛生用品|貼身衣物|客製化?(?:給付|商品)|訂製商品|"
                      r"易於?腐敗(?:之|的)?商品|數位內容|影音商品|消耗品)")
-_DEEMED_WEAK = re.compile(r"(?:即|均|皆|一律|都|則)(?:屬於?|為|是)(?:本店|本公司)?(?:之|的)?(?P<label>個人衛生用品|衛生用品|貼身衣物|客製化?(?:給付|商品)|訂製商品)")
+_DEEMED_WEAK = re.compile(r"(?:(?:即|均|皆|一律|都|則)(?:屬於?|為|是)|屬於?)(?:本店|本公司)?(?:之|的)?(?P<label>個人衛生用品|衛生用品|貼身衣物|客製化?(?:給付|商品)|訂製商品)")
 _ALL_EXCLUDED = "全面排除七日解除權"
 
 
@@ -792,9 +797,10 @@ def classify_exclusion(subject: str) -> Placement:
     """
     weak = _DEEMED_WEAK.search(subject)
     if weak:
-        # 「商品如已拆封即屬個人衛生用品」: the goods outside the label decide when they are unlawful
+        # 「商品如已拆封即屬個人衛生用品」: the goods outside the label decide when they are
+        # unlawful, or doubtful (「已開封之彩妝、保養品屬個人衛生用品」)
         inner = classify_exclusion(subject[:weak.start()] + " " + subject[weak.end():])
-        if inner.verdict == "unlawful" and inner.reason != _ALL_EXCLUDED:
+        if inner.verdict in ("unlawful", "review") and inner.reason != _ALL_EXCLUDED:
             return inner
     deemed = _DEEMED.search(subject)
     if deemed:
@@ -854,7 +860,7 @@ def classify_exclusion(subject: str) -> Placement:
     if grey:
         return Placement("review", tuple(c.label for c in grey), "商品類別是否屬準則第2條所列例外，須個案判斷")
     if _CONDITION_USED.search(subject):
-        noun = _opened_goods(subject) or _listed_goods(subject)
+        noun = _opened_goods(subject) or _listed_goods(subject) or _first_goods(subject)
         if noun:
             # 「已拆封之濾芯」: goods named, but in no list: is it a personal-hygiene good?
             return Placement("review", (f"已拆封或使用之{noun}",), "商品類別是否屬準則第2條所列例外，須個案判斷")
@@ -910,6 +916,14 @@ def _listed_goods(subject: str) -> str:
     tail = _CONDITION_USED.sub("", subject.rsplit(":", 1)[1])
     names = [_NOT_GOODS.sub("", w) for w in re.split(r"[\s、,;/()。]+", tail)]
     return "、".join([n for n in names if len(n) >= 2][:3])
+
+
+def _first_goods(subject: str) -> str:
+    """The goods an opened-goods exclusion names before its reason (「耳針式耳環因直接穿戴於
+    耳洞…拆封後不適用」 -> 耳針式耳環), '' when none."""
+    head = re.split(r"[因,;:。]|基於|由於|經|一經|如|若|拆封|開封", _CONDITION_USED.sub("", subject), maxsplit=1)[0]
+    noun = _NOT_GOODS.sub("", head.rsplit(" ", 1)[-1])  # (not the heading before the clause)
+    return noun if len(noun) >= 3 else ""
 
 
 def _opened_goods(subject: str) -> str:

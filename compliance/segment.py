@@ -98,12 +98,16 @@ def clauses(text: str) -> list[Clause]:
     heading = ""
     topic, topic_is_intro, intro_marker = "", False, ""
     pos = 0
-    for line in text.split("\n"):
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
         line_start_pos = pos
         pos += len(line) + 1
         if not line:
             continue
         is_item = bool(_ITEM_MARK.match(line))
+        if is_item and _numbered_title(line, lines, i):
+            # 「5. 七日解除權」 above a paragraph titles a section, like an unnumbered heading
+            heading, topic = line, ""
         if len(line) <= _TOPIC_MAX and is_question_text(line):
             topic, topic_is_intro = line, False  # answers below it are read in its light (FAQ pages)
         elif line.endswith(":") and len(line) <= _TOPIC_MAX:
@@ -144,6 +148,21 @@ def clauses(text: str) -> list[Clause]:
                 out.append(Clause(len(out), seg_start + a, seg_start + b, piece, heading, first and a == 0, topic))
             first = False
     return out
+
+
+_TITLE_ITEM_MAX = 16
+_TITLE_PUNCT = re.compile(r"[,;:、。!?()]")
+
+
+def _numbered_title(line: str, lines: list[str], i: int) -> bool:
+    """Is this numbered line (「5. 七日解除權」) a section title: short, without punctuation,
+    and followed by a paragraph rather than by the next item of a list (「1. 生鮮食品」)?"""
+    if len(line) > _TITLE_ITEM_MAX or _TITLE_PUNCT.search(line):
+        return False
+    for nxt in lines[i + 1:i + 3]:
+        if nxt:
+            return len(nxt) > 30 and not _ITEM_MARK.match(nxt)
+    return False
 
 
 # a "sentence" longer than this (text without any full stop, e.g. a page flattened to one

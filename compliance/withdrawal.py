@@ -270,7 +270,10 @@ def check_withdrawal_restrictions(rule: Rule, ctx: Context) -> Result:
             # item must not cover an unlawful one (「刻字商品」 beside 「已配戴過之耳環」)
             intro = f"{h.clause.heading} {h.clause.text}"
             # (an item that states an exclusion itself is judged as its own hit)
-            per = [(x, classify_exclusion(f"{intro} {x.text}")) for x in items if not exclusion.match.search(x.text)]
+            # (the rest of an item's line, 「…後始行提供者；消費者未勾選者，本公司不開通」, is
+            # part of that item, not an item of its own)
+            per = [(x, classify_exclusion(f"{intro} {text}")) for x, text in _item_lines(items)
+                   if not exclusion.match.search(text)]
             placed = [(x, q) for x, q in per if q.reason != _BLANKET
                       and (q.reason != _UNLISTED or names_goods(x.text))]
             if placed:
@@ -558,6 +561,17 @@ def _is_title(clause: Clause) -> bool:
 
 # a note in brackets after a title (「不適用七日解除權之商品(依…準則第二條,並於商品頁面事先告知)」)
 _TITLE_NOTE = re.compile(r"(?<=[^\s(])\([^()]{1,60}\)$")
+
+
+def _item_lines(items: list[Clause]) -> list[tuple[Clause, str]]:
+    """The items of a list, a line each: its first clause and the text of the whole line."""
+    out: list[tuple[Clause, str]] = []
+    for x in items:
+        if out and not x.line_start:
+            out[-1] = (out[-1][0], out[-1][1] + x.text)
+        else:
+            out.append((x, x.text))
+    return out
 
 
 # a reference to the one item before (前款, 前項), not to a whole list above (以上, 上述)
