@@ -593,7 +593,8 @@ _DATE_AFTER = re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})[日
 _MONTH_AFTER = re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,3}|[元正])月|度")
 
 EVENTS = {
-    "receipt": r"收到|收受|收貨|到貨|簽收|取貨|取件|貨到|送達|領取|拿到|收件|寄達|到達|交付|收取商品|收訖|取得商品|配達|送抵|抵達|到手|delivery|delivered|receipt|received|receiving|arrival",
+    # (a service is received when it is supplied: 消保法 §19 I 「接受服務」)
+    "receipt": r"接受服務|(?:服務|課程|訂閱|帳號|會員)(?:之)?開通|開通(?:服務|課程)|收到|收受|收貨|到貨|簽收|取貨|取件|貨到|送達|領取|拿到|收件|寄達|到達|交付|收取商品|收訖|取得商品|配達|送抵|抵達|到手|delivery|delivered|receipt|received|receiving|arrival",
     "order": r"下單|訂購|訂單成立|購買日|購買當|購買後|結帳|訂貨|成立訂單|訂單日|訂單完成|付款完成後?下單|成交|得標|結標|購買之日|(?<![a-z])order(?:ing|ed|date)?|purchase",
     "ship": r"出貨|發貨|寄出|出倉|送出|寄送日|配送日|交寄|出庫|寄件日|發送日|shipment|shipping|shipped|dispatch",
     "pay": r"付款|繳費|匯款|刷卡|入帳|完成付款|payment",

@@ -40,7 +40,10 @@ def _period_candidates(rule: Rule, ctx: Context):
                         and not context.search(c.text[:d.start]))
                     or (question and _ANSWER_PERMITS.match(tail))):
                 continue
-            if skip.search(head + c.text[d.start:d.end] + tail[: m_after.end() if m_after else 8]):
+            # (a clause that grants the right in the statute's own words, 「…七日內，以…通知之方式
+            # 解除契約，無須說明理由」, is the period whatever else its method names: 「取消訂閱並退費」)
+            granted = _STATUTORY_GRANT.search(c.text[d.end:d.end + 40]) and _NO_REASON.search(c.text)
+            if skip.search(head + c.text[d.start:d.end] + tail[: m_after.end() if m_after and not granted else 8]):
                 continue
             if _DENIED_BEFORE.search(head) or (m_after and _DENIED_AFTER.match(tail, m_after.end())):
                 continue  # 「本店沒有七天鑑賞期」, 「七天鑑賞期恕不提供」: the right is denied, not given
@@ -53,6 +56,10 @@ def _period_candidates(rule: Rule, ctx: Context):
             if _TRADER_STEP.search(c.text, max(0, d.start - 10), d.start):
                 continue  # 「我們會在1-2個工作天內聯繫您」: the trader's handling time
             yield p, c, d, event
+
+
+_STATUTORY_GRANT = re.compile(r"解除(?:本)?契約")
+_NO_REASON = re.compile(r"(?:無須|無需|不需|不須|毋須|不必|不用)(?:說明|附|提出|告知)?(?:任何)?理由")
 
 
 def _clauses_with_durations(ctx: Context):
