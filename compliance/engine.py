@@ -17,7 +17,7 @@ from functools import cached_property
 from . import __version__
 from .match import finds_across_joins, negated, scanning_form, with_first_chars
 from .models import Document, Evidence, Kind, Report, Result, Status, Target
-from .normalize import Normalized, normalize, self_names
+from .normalize import Normalized, normalize, pattern_form, self_names
 from .rules import Pattern, Rule, RulePack, load_pack
 from .segment import Clause, clauses, is_question_text
 
@@ -243,7 +243,7 @@ _TERMS_SIGNALS = [
     re.compile(r"商品|產品|服務"),
 ]
 _NEWS = re.compile(r"記者|報導|報導指出|表示|指出|據了解|呼籲|民眾|網友|消基會|消保官|提醒|業者|投訴|申訴案")
-_BLOG = with_first_chars(re.compile(r"開箱|心得|分享|留言|追蹤|業配|推薦|延伸閱讀|網友|部落格|文章|食譜|料理|步驟|材料|好吃|大推|實測|(?<![本])我(?![們司])"))
+_BLOG = with_first_chars(re.compile(pattern_form(r"開箱|心得|分享|留言|追蹤|業配|推薦|延伸閱讀|網友|部落格|文章|食譜|料理|步驟|材料|好吃|大推|實測|(?<![本])我(?![們司])")))
 _CONTRACT = re.compile(r"本條款|本契約|本須知|本規範|本政策|本規定|本說明|應於|不得|恕不|概不|得於|須於|規定|條款|消費者保護法|解除契約|退換貨|退款|運費|付款|訂單")
 _SELF = re.compile(r"本(?:公司|網站|站|店|商店|賣場|平臺|商城|品牌)|我們|敝(?:公司|店)|本條款|本契約|本服務")
 

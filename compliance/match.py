@@ -18,10 +18,11 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from re import _constants as _C, _parser as _P  # the parse tree of a regex (CPython 3.11+)
+from .normalize import pattern_form
 
 MACROS = {
     # who writes the terms
-    "TRADER": r"(?:本公司|本網站|本網|本站|本店|本商店|本賣場|本平臺|本商城|本品牌|本工作室|本團隊|本團|本社|本舖|本鋪|本館|我們|我司|敝公司|敝店|敝社|賣家|賣方|店家|業者|商家|小編|平臺|公司|企業經營者|出賣人|出租人|供應商|廠商|團主|團購主|主揪|主辦單位)",
+    "TRADER": r"(?:本公司|本網站|本網|本站|本店|本商店|本賣場|本平臺|本商城|本品牌|本工作室|本團隊|本團|本社|本舖|本鋪|本館|本行|本坊|本園|本號|本廠|我們|我司|敝公司|敝店|敝社|賣家|賣方|店家|業者|商家|小編|平臺|公司|企業經營者|出賣人|出租人|供應商|廠商|團主|團購主|主揪|主辦單位)",
     # who reads them
     "CONSUMER": r"(?:消費者|會員|您|你|買家|買方|顧客|客戶|用戶|使用者|訂購人|購買人|購買者|妳|親|客人|訂戶|學員|承租人|跟團者|團員|訂閱者)",
     "NUM": r"(?:\d+(?:\.\d+)?|[零〇一二兩三四五六七八九十百半]+)",
@@ -51,7 +52,7 @@ def compile_regex(source: str) -> re.Pattern:
         return MACROS[name]
 
     try:
-        rx = with_first_chars(re.compile(_MACRO_RE.sub(expand, source)))
+        rx = with_first_chars(re.compile(pattern_form(_MACRO_RE.sub(expand, source))))
     except re.error as exc:
         raise PatternError(f"{exc.msg} at position {exc.pos} in {source!r}") from None
     return rx
@@ -600,7 +601,7 @@ EVENTS = {
     "pay": r"付款|繳費|匯款|刷卡|入帳|完成付款|payment",
     "request": r"申請|通知|提出|聯繫|聯絡|來信|收到退貨|收到退回|取回|退回商品|退貨完成|收到.{0,4}商品退回|驗收|填寫|填妥|回覆|回信|核准|審核|寄出退|退貨單",
 }
-_EVENT_RE = {k: re.compile(v) for k, v in EVENTS.items()}
+_EVENT_RE = {k: re.compile(pattern_form(v)) for k, v in EVENTS.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -694,7 +695,8 @@ class Category:
 
 
 def _c(key, label, lawful, pattern, condition=None, condition_label=""):
-    return Category(key, label, lawful, re.compile(pattern), re.compile(condition) if condition else None, condition_label)
+    return Category(key, label, lawful, re.compile(pattern_form(pattern)),
+                    re.compile(pattern_form(condition)) if condition else None, condition_label)
 
 
 # durable everyday goods, plainly in no 準則 §2 category (matched after the words of a lawful

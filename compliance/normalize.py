@@ -90,6 +90,25 @@ def _table() -> dict[int, int | None]:
 
 
 @lru_cache(maxsize=1)
+def _pattern_table() -> dict[int, int]:
+    """The character mappings of the text table that a regex's literals need too: a pattern
+    written 「核准」 or 「苗栗」 must meet the text's 核準 and 苗慄 (OpenCC reads 准 and 栗 as
+    Simplified), and 「台」 the text's 臺. Case, punctuation and deletions are left out: they
+    would change what the regex means (\\S, (?:…), 「」)."""
+    table = {ord(s): ord(t) for s, t in _opencc_simplified_table().items()}
+    table.update({ord(a): ord(b) for a, b in _VARIANTS.items()})
+    for code, target in list(table.items()):
+        if chr(target) in _VARIANTS:
+            table[code] = ord(_VARIANTS[chr(target)])
+    return table
+
+
+def pattern_form(source: str) -> str:
+    """A regex source with its CJK literals in the form normalised text has."""
+    return source.translate(_pattern_table())
+
+
+@lru_cache(maxsize=1)
 def _bmp_table() -> list[int | None]:
     """The table as a list over the Basic Multilingual Plane: ``str.translate`` indexes a
     list twice as fast as it looks up a dict that lacks most characters of a page."""
