@@ -471,7 +471,18 @@ def _exclusion_subject(hit: Hit, list_intro) -> str:
     it introduces (「下列商品不適用…:」) or closes (「以上商品恕不退換」)."""
     c = hit.clause
     question = c.topic if c.topic and _QUESTION_END.search(c.topic) else ""  # an FAQ answer's question
-    return " ".join([c.heading, question, c.text] + [x.text for x in _exclusion_items(hit, list_intro)])
+    before = []
+    if not c.line_start and (_REFERS_BACK.search(c.text) or not names_goods(c.text)):
+        # 「…之皮件，屬客製化給付。…此類商品不適用第9條之解除權」: the goods are named
+        # earlier in the same paragraph
+        i = c.index
+        while i > 0 and not hit.prep.clauses[i].line_start:
+            i -= 1
+            before.insert(0, hit.prep.clauses[i].text)
+    return " ".join([c.heading, question] + before + [c.text] + [x.text for x in _exclusion_items(hit, list_intro)])
+
+
+_REFERS_BACK = re.compile(r"此類|該類|這類|此等|該等|這些|上述|前述|上開|前開|該商品|此商品|此項")
 
 
 def _exclusion_items(hit: Hit, list_intro) -> list[Clause]:
@@ -491,7 +502,7 @@ def _exclusion_items(hit: Hit, list_intro) -> list[Clause]:
                 if not (_short_item(x) and all(_short_item(i) and i.marker == x.marker for i in parts)
                         and not _SECTION_WORD.search(x.text)):
                     break
-            if _INCLUSION.search(x.text):
+            if _includes(x.text):
                 break
             if not _grants_right(x.text):
                 parts.append(x)
@@ -512,7 +523,7 @@ def _exclusion_items(hit: Hit, list_intro) -> list[Clause]:
             items = []
             for x in cl[c.index + 1:c.index + 9]:
                 # (pieces of the intro's own line, 「…拒絕退貨：1.…;2.…」, are its items)
-                if (own and x.line_start and x.marker == own) or _INCLUSION.search(x.text):
+                if (own and x.line_start and x.marker == own) or _includes(x.text):
                     break
                 if own and not x.line_start and _item_marker(hit.prep, x) == own and not _same_line(c, x, cl):
                     break
@@ -546,6 +557,15 @@ def _grants_right(text: str) -> bool:
 _INCLUSION = re.compile(r"(?:仍|均|皆|亦|一律)(?:可)?適用|仍(?:得|可|享有)|不在此限")
 
 
+def _includes(text: str) -> bool:
+    """Does this item put goods back under the right? A note in brackets does not make the
+    item an inclusion (「已拆封之紙尿褲（未拆封之整包商品仍可解除契約）」 still excludes)."""
+    return bool(_INCLUSION.search(_BRACKETED.sub("", text)))
+
+
+_BRACKETED = re.compile(r"\([^()]*\)")
+
+
 _SECTION_WORD = re.compile(r"^[▍▌▎■□◆◇【〔［#＃]|退|款|運費|說明|須知|政策|規定|方式|流程|期限|條款|注意|服務|保固|聯絡|客服|付款|配送|隱私|會員")
 
 
@@ -562,8 +582,9 @@ def _is_title(clause: Clause) -> bool:
     """A short line of its own without sentence punctuation: a heading or section title
     (also one decorated with a bullet: 「◆ 不適用七日解除權之商品」)."""
     t = _TITLE_NOTE.sub("", clause.text.rstrip())
+    # (a numbered line is a title when segmentation made it its section's heading: 「10. 依法不適用解除權之商品」)
     return (clause.line_start and 0 < len(t) <= 30 and t[-1] not in "。;,:!?、"
-            and clause.marker not in ("num", "paren-num", "paren-cjk"))
+            and (clause.marker not in ("num", "paren-num", "paren-cjk") or clause.heading == clause.text.rstrip()))
 
 
 # a note in brackets after a title (「不適用七日解除權之商品(依…準則第二條,並於商品頁面事先告知)」)
