@@ -647,7 +647,8 @@ def durations(text: str) -> list[Duration]:
 
 # the starting event named after a duration: 「七日（自訂單成立日起算）」, 「7天，以簽收日起算」,
 # "within 7 days of delivery"
-_EVENT_AFTER = re.compile(r"(?:內|之內|以內|期間|期限|間)?[,(:]?.{0,4}?(?:自|從|由|以|依|按)(?P<ev>.{1,12}?)(?:之?(?:翌日|次日|隔日|當日|當天)?(?:起算|起|開始|計算|為準|計))"
+# (「七天鑑賞期，期限自商品出貨日起算」: the period named again before its start)
+_EVENT_AFTER = re.compile(r"(?:內|之內|以內|期間|期限|間)?[,(:]?(?:.{0,4}?|(?:鑑賞期|猶豫期|解除權|退貨期)?[,(:]?(?:期限|期間|天數|日數)(?:均|皆|一律)?)(?:自|從|由|以|依|按)(?P<ev>.{1,12}?)(?:之?(?:翌日|次日|隔日|當日|當天)?(?:起算|起|開始|計算|為準|計))"
                           r"|(?:內|之內|以內)?(?:of|from|after|following)(?:the|your|our)?(?P<en>[a-z]{4,12})")
 
 
@@ -679,7 +680,13 @@ def event_before(text: str, pos: int, window: int = 24) -> str | None:
                 continue  # 「出貨前取消」: a time before the event, not counted from it
             if m.end() > best_pos:
                 best, best_pos = name, m.end()
+    if best is not None and _STILL_APPLIES.search(segment, best_pos):
+        return None  # 「出貨後仍適用第四點之七日解除權」: the right goes on, it is not counted from then
     return best
+
+
+# (between the event and the period: the period still applies after the event)
+_STILL_APPLIES = re.compile(r"(?:仍|一樣|同樣|也|亦|依然|照樣|依舊|均|皆)(?:可以?|得|能)?(?:適用|享有|享|有)")
 
 
 # --- 準則 §2: the closed list of lawful exceptions ------------------------------------
