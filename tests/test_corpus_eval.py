@@ -20,7 +20,7 @@ from compliance.extract import extract_file
 from compliance.rules import load_pack
 
 TESTS = Path(__file__).resolve().parent
-CORPORA = [p for p in sorted(TESTS.glob("corpus*")) if (p / "labels.yaml").is_file()]
+CORPORA = [p for p in sorted(TESTS.glob("corpus*")) if any(p.glob("labels*.yaml"))]
 
 
 @pytest.fixture(scope="module", params=CORPORA, ids=[p.name for p in CORPORA])
