@@ -242,6 +242,7 @@ _STEM = re.compile(r"(?:雜貨舖|雜貨店|雜貨鋪|雜貨|選物店|選物|�
 _NOT_SELF = re.compile(
     r"^(?:本|我|敝)|會員|消費者|顧客|客戶|用戶|使用者|買家|賣家|賣方|店家|業者|商家|網站|網路|線上|購物|平臺|官方|官網"
     r"|個人資料|隱私|退換|退貨|服務|條款|契約|須知|政策|規範|說明|臺灣|中華|[及與和之的]$"
+    r"|學員|家長|訂購人|購買人|買方|承租人|團員|訂戶|訂閱者|旅客|學生|住戶|持卡人|甲方|乙方"
     r"|訂購|購買|下單|付款|配送|運送|寄送|出貨|退款|商品|產品|新手|常見|一般|網購|訂單|結帳|運費|客服|售後|保固"
     r"|維修|活動|優惠|折扣|禮券|點數|發票|個資|安全|帳號|密碼|團購|預購|使用|交易|注意|重要|最新|全站|全館"
     r"|^(?:數位|生活|科技|國際|電子|商務|文化|事業|貿易|服飾|家具|家電|影像|生技|企業|實業|創意|百貨|寵物|香氛|植栽|廚具|文具|書房|手作|烘焙|美妝|保養|食品|生鮮|蔬果|茶業|咖啡|圖書|書店|3c)$")
@@ -262,9 +263,12 @@ def self_names(text: str) -> list[str]:
         if len(stem) >= 2:
             found.add(stem)
 
+    declared: set[str] = set()
     for rx in (_ALIAS_DECL, _TITLE):
         for m in rx.finditer(text[:20000]):
             add(m.group(1))
+            if rx is _ALIAS_DECL and _OWN_ALIAS.fullmatch(m.group(1)):
+                declared.add(m.group(1))  # 「（以下簡稱「本學苑」）」: a 本-word of its own
     # company names: find the suffix (a literal, fast), then read the name before it
     for m in _COMPANY_SUFFIX.finditer(text):
         window = text[max(0, m.start() - 14):m.end()]
@@ -273,4 +277,16 @@ def self_names(text: str) -> list[str]:
             pass
         if c is not None and c.end() == len(window):
             add(c.group(1), c.group(0).lstrip(" \t:,(、|｜/"))
-    return sorted((n for n in found if len(n) >= 2 and not _NOT_SELF.search(n)), key=len, reverse=True)
+            # the short name the text goes by (翼境空拍股份有限公司 -> 「翼境得隨時…」)
+            for k in (2, 3):
+                short = c.group(1)[:k]
+                if len(c.group(1)) > k + 1 and len(re.findall(re.escape(short) + _ACTS, text)) >= 2:
+                    found.add(short)
+    names = {n for n in found if len(n) >= 2 and not _NOT_SELF.search(n)} | declared
+    return sorted(names, key=len, reverse=True)
+
+
+# a 本-word a document declares for itself that {TRADER} does not know (本學苑, 本藥局)
+_OWN_ALIAS = re.compile(r"本[\u4e00-\u9fff]{1,4}")
+# what a trader does in its terms, right after its name
+_ACTS = r"(?:得|將|會|保留|有權|應|可|不得|不會|已|承諾|保證|享有|負責|提供)"

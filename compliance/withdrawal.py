@@ -45,6 +45,10 @@ def _period_candidates(rule: Rule, ctx: Context):
             granted = _STATUTORY_GRANT.search(c.text[d.end:d.end + 40]) and _NO_REASON.search(c.text)
             if skip.search(head + c.text[d.start:d.end] + tail[: m_after.end() if m_after and not granted else 8]):
                 continue
+            if _REFUND_BEFORE.search(c.text, max(0, d.start - 60), d.start):
+                continue  # 「Refunds are made to the original payment method within 15 days…」
+            if m_after and _COUNTED.match(tail, m_after.end()):
+                continue  # 「一年內退貨紀錄超過兩次」: a count of returns, not the period
             if _DENIED_BEFORE.search(head) or (m_after and _DENIED_AFTER.match(tail, m_after.end())):
                 continue  # 「本店沒有七天鑑賞期」, 「七天鑑賞期恕不提供」: the right is denied, not given
             # negated mention ("不是七日內…" is rare); a duration under 不適用 is an exclusion
@@ -58,6 +62,8 @@ def _period_candidates(rule: Rule, ctx: Context):
             yield p, c, d, event
 
 
+_REFUND_BEFORE = re.compile(r"refund")
+_COUNTED = re.compile(r"(?:之|的)?(?:紀錄|記錄|次數|率|件數|筆數)")
 _STATUTORY_GRANT = re.compile(r"解除(?:本)?契約")
 _NO_REASON = re.compile(r"(?:無須|無需|不需|不須|毋須|不必|不用)(?:說明|附|提出|告知)?(?:任何)?理由")
 
@@ -94,6 +100,7 @@ def check_withdrawal_period(rule: Rule, ctx: Context) -> Result:
     ordering, shipping or payment, contradicts the statute."""
     minimum = float(rule.params.get("minimum_days", 7))
     good, bad = [], []
+    bad += _starts_without_number(ctx)
     for p, c, d, event in _period_candidates(rule, ctx):
         hit = Hit(p, c, c.start + d.start, c.start + d.end, None)
         if d.days < minimum:
@@ -117,6 +124,31 @@ def check_withdrawal_period(rule: Rule, ctx: Context) -> Result:
         conf = 0.9 if event == "receipt" else 0.7
         return _result(rule, Status.PASS, _pass_message(rule), [hit.evidence("七日解除權期間")], conf)
     return _result(rule, Status.FAIL, rule.message, _absence(ctx, "七日解除權之告知"), 0.8)
+
+
+# 「本店的鑑賞期自您完成下單當日開始計算」: the start of the period, stated without its length
+_PERIOD_START = re.compile(r"(?:鑑賞期|猶豫期|解除期間|解除權之?期間|退貨期限|退換貨期限|退貨期間)(?:之|的)?(?:期間|期限|天數)?"
+                           r"[^,;。]{0,6}?(?:自|從|由)(?P<ev>[^,;。]{1,14}?)(?:之?(?:翌日|次日|隔日|當日|當天))?"
+                           r"(?:起算|開始計算|開始算|計算|起)")
+
+
+def _starts_without_number(ctx: Context) -> list[tuple[Hit, str]]:
+    from .match import _EVENT_RE  # the same events the durations are counted from
+
+    out = []
+    for p in ctx.preps:
+        for m in _PERIOD_START.finditer(p.norm.text):
+            c = p.clause_at(m.start())
+            if c is None or negated(c.text, m.start() - c.start):
+                continue
+            ev = m.group("ev")
+            if _EVENT_RE["receipt"].search(ev):
+                continue
+            for name, label in (("order", "訂購／下單"), ("ship", "出貨"), ("pay", "付款")):
+                if _EVENT_RE[name].search(ev):
+                    out.append((Hit(p, c, m.start(), m.end(), None), f"自{label}起算，非自收受商品起算"))
+                    break
+    return out
 
 
 # 消保法 §19 I counts from 收受商品或接受服務: a service (an online course, a subscription) is
