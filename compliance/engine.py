@@ -108,9 +108,20 @@ class Context:
             view = (p.norm.text, p.clauses)
             names = self.trader_names
             if names and any(n in p.norm.text for n in names):
-                text = _as_trader(p.norm.text, names)
-                has = re.compile("|".join(map(re.escape, names))).search  # one C-level scan per string
-                view = (text, [c if not (has(c.text) or (c.heading and has(c.heading)) or (c.topic and has(c.topic)))
+                orig = p.norm.text
+                text = _as_trader(orig, names)
+                seen: dict[str, bool] = {}  # headings and topics repeat over many clauses
+
+                def has(s: str) -> bool:
+                    if not s:
+                        return False
+                    found = seen.get(s)
+                    if found is None:
+                        found = seen[s] = any(n in s for n in names)
+                    return found
+                # (a name is written over with a word of its length, so a clause holds one
+                # exactly when its slice of the view differs from the document's)
+                view = (text, [c if not (text[c.start:c.end] != orig[c.start:c.end] or has(c.heading) or has(c.topic))
                                else replace(c, text=text[c.start:c.end], heading=_as_trader(c.heading, names),
                                             topic=_as_trader(c.topic, names)) for c in p.clauses])
             views[id(p)] = view

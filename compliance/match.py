@@ -778,7 +778,8 @@ _NOT_CUSTOM = re.compile(r"[^。;]*(?:不算|不屬於?|不是|並非|不視為|
 
 def _fake_custom(subject: str) -> bool:
     """「客製化」 claimed for goods the consumer only picked from the catalogue (G4)."""
-    subject = _NOT_CUSTOM.sub(" ", subject)
+    if "客製" in subject or "訂製" in subject or "客制" in subject:
+        subject = _NOT_CUSTOM.sub(" ", subject)
     if _CHOICE.search(subject) and (_FAKE_CUSTOM.pattern.search(subject) or re.search(r"客製|客制|訂製|訂做|定製", subject)):
         return True
     if _SPEC.search(subject):
