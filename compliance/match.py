@@ -22,7 +22,7 @@ from .normalize import pattern_form
 
 MACROS = {
     # who writes the terms
-    "TRADER": r"(?:本公司|本網站|本網|本站|本店|本商店|本賣場|本平臺|本商城|本品牌|本工作室|本團隊|本團|本社|本舖|本鋪|本館|本行|本坊|本園|本號|本廠|我們|我司|敝公司|敝店|敝社|賣家|賣方|店家|業者|商家|小編|平臺|公司|企業經營者|出賣人|出租人|供應商|廠商|團主|團購主|主揪|主辦單位)",
+    "TRADER": r"(?:本公司|本網站|本網|本站|本店|本商店|本賣場|本平臺|本商城|本品牌|本工作室|本團隊|本團|本社|本舖|本鋪|本館|本商行|本商號|本工坊|本企業社|本實業社|本學苑|本門市|本專櫃|本書店|本花店|本茶行|本農場|本酒莊|本藥局|本行|本坊|本園|本號|本廠|我們|我司|敝公司|敝店|敝社|賣家|賣方|店家|業者|商家|小編|平臺|公司|企業經營者|出賣人|出租人|供應商|廠商|團主|團購主|主揪|主辦單位)",
     # who reads them
     "CONSUMER": r"(?:消費者|會員|您|你|買家|買方|顧客|客戶|用戶|使用者|訂購人|購買人|購買者|妳|親|客人|訂戶|學員|承租人|跟團者|團員|訂閱者)",
     "NUM": r"(?:\d+(?:\.\d+)?|[零〇一二兩三四五六七八九十百半]+)",
@@ -710,7 +710,7 @@ def _c(key, label, lawful, pattern, condition=None, condition_label=""):
 # category are taken out, so 奶瓶, 刮鬍刀, 隱形眼鏡 stay hygiene goods)
 _ORDINARY_GOODS = (r"盆器|花器|花盆|工具|用具|器具|器材|器皿|五金|零件|家飾|擺飾|裝飾品|窗簾|地毯|地墊|桌巾|"
                    r"背包|後背包|皮夾|皮包|提袋|帽子|圍巾|手套|皮帶|領帶|眼鏡|太陽眼鏡|墨鏡|雨傘|陽傘|行李箱|"
-                   r"鍋具|鍋子|平底鍋|刀具|砧板|保溫瓶|水壺|餐盤|碗盤|花瓶|相框|時鐘|掛鐘|鬧鐘|桌子|椅子|沙發|櫃子|書櫃|書架|"
+                   r"鍋具|鍋子|平底鍋|刀具|砧板|保溫瓶|水壺|餐盤|碗盤|花瓶|相框|時鐘|掛鐘|鬧鐘|桌子|椅子|桌椅|椅墊|沙發|櫃子|書櫃|書架|"
                    r"電器|吸塵器|吹風機|電風扇|風扇|除濕機|清淨機|咖啡機|充電器|充電線|傳輸線|行動電源|滑鼠|鍵盤|螢幕|喇叭|音響|"
                    r"手機殼|保護殼|保護貼|相機包|樂器|吉他|球拍|球具|運動器材|健身器材|露營|帳篷|自行車|腳踏車|安全帽|車用|汽車用品|"
                    r"寵物用品|寵物玩具|項圈|牽繩|貓砂盆|模型|公仔|積木|拼圖|桌遊|畫具|畫材|筆記本|鋼筆|手帳")
@@ -810,7 +810,12 @@ def classify_exclusion(subject: str) -> Placement:
     if weak:
         # 「商品如已拆封即屬個人衛生用品」: the goods outside the label decide when they are
         # unlawful, or doubtful (「已開封之彩妝、保養品屬個人衛生用品」)
-        inner = classify_exclusion(subject[:weak.start()] + " " + subject[weak.end():])
+        inner_subject = subject[:weak.start()] + " " + subject[weak.end():]
+        if re.search(r"客製|客制|訂製", weak.group("label")) and _CHOICE.search(inner_subject) \
+                and not _SPEC.search(inner_subject):
+            # 「自型錄中選擇椅墊布色…之桌椅組，均屬客製化商品」: a catalogue choice (G4)
+            return Placement("unlawful", (_FAKE_CUSTOM.label,), "不在準則第2條所列合理例外範圍")
+        inner = classify_exclusion(inner_subject)
         if inner.verdict in ("unlawful", "review") and inner.reason != _ALL_EXCLUDED:
             return inner
     deemed = _DEEMED.search(subject)

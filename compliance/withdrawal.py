@@ -180,7 +180,8 @@ def check_refund(rule: Rule, ctx: Context) -> Result:
             continue
         if _NO_STOCK.search(c.text):
             continue  # a refund because the trader cannot deliver is not the §19-2 refund after withdrawal
-        for d in durations(c.text):
+        found = durations(c.text)
+        for k, d in enumerate(found):
             if answers_refund:
                 if other_rx.search(c.text[max(0, d.start - 10):d.end + 10]):
                     continue
@@ -188,7 +189,12 @@ def check_refund(rule: Rule, ctx: Context) -> Result:
                 continue
             if negated(c.text, d.start):
                 continue
-            if d.days > limit:
+            first = _step_before(c.text, found[:k], d)
+            if first is not None and first.days + d.days > limit >= d.days:
+                # 「驗機約需10個工作天，驗機完成後再於10個工作天內退款」: the refund waits for the step
+                note = f"退款期間{first.text}加{d.text}" + ("（工作天長於日曆日）" if d.working or first.working else "") + "，逾十五日"
+                findings.append((Hit(p, c, c.start + first.start, c.start + d.end, None), note))
+            elif d.days > limit:
                 note = f"退款期間{d.text}" + ("（工作天長於日曆日）" if d.working else "") + "，逾十五日"
                 findings.append((Hit(p, c, c.start + d.start, c.start + d.end, None), note))
     for pat in rule.patterns:  # store-credit-only and other pattern findings
@@ -208,6 +214,20 @@ def check_refund(rule: Rule, ctx: Context) -> Result:
             seen.add(key)
             ev.append(h.evidence(n))
     return _result(rule, Status.FAIL, f"{rule.message}（{notes}）", ev[:10], 0.85)
+
+
+def _step_before(text: str, earlier: list, d):
+    """The duration of a step the refund waits for (「驗機約需10個工作天，驗機完成後再於…退款」), or None."""
+    if not earlier:
+        return None
+    first = earlier[-1]
+    if _STEP_WORD.search(text, max(0, first.start - 8), first.end + 4) and _AFTER_STEP.search(text, first.end, d.start):
+        return first
+    return None
+
+
+_STEP_WORD = re.compile(r"驗機|檢查|檢驗|驗收|檢測|鑑定|查驗")
+_AFTER_STEP = re.compile(r"(?:完成|無誤|通過|確認)(?:後|之後)(?:再|才|始|方)?")
 
 
 _CHOICE_INTRO = re.compile(r"選擇|可選|任選|擇一|擇其一|自由選|下列方式之一|以下方式之一|其中一種")
