@@ -282,7 +282,7 @@ def self_names(text: str) -> list[str]:
             # the short name the text goes by (翼境空拍股份有限公司 -> 「翼境得隨時…」)
             for k in (2, 3):
                 short = c.group(1)[:k]
-                if len(c.group(1)) > k + 1 and len(re.findall(re.escape(short) + _ACTS, text)) >= 2:
+                if len(c.group(1)) > k + 1 and _acts_twice(text, short):
                     found.add(short)
     names = {n for n in found if len(n) >= 2 and not _NOT_SELF.search(n)} | declared
     return sorted(names, key=len, reverse=True)
@@ -291,4 +291,17 @@ def self_names(text: str) -> list[str]:
 # a 本-word a document declares for itself that {TRADER} does not know (本學苑, 本藥局)
 _OWN_ALIAS = re.compile(r"本[\u4e00-\u9fff]{1,4}")
 # what a trader does in its terms, right after its name
-_ACTS = r"(?:得|將|會|保留|有權|應|可|不得|不會|已|承諾|保證|享有|負責|提供)"
+_ACTS = ("得", "將", "會", "保留", "有權", "應", "可", "不得", "不會", "已", "承諾", "保證", "享有", "負責", "提供")
+
+
+def _acts_twice(text: str, name: str) -> bool:
+    """Does the text say twice that ``name`` does something (「翼境得…」)? (str.find: no regex
+    to compile for every name of every page)"""
+    seen, i = 0, text.find(name)
+    while i != -1:
+        if text.startswith(_ACTS, i + len(name)):
+            seen += 1
+            if seen == 2:
+                return True
+        i = text.find(name, i + 1)
+    return False
