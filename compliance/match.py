@@ -687,7 +687,8 @@ def event_before(text: str, pos: int, window: int = 24) -> str | None:
 
 
 # (between the event and the period: the period still applies after the event)
-_STILL_APPLIES = re.compile(r"(?:仍|一樣|同樣|也|亦|依然|照樣|依舊|均|皆)(?:可以?|得|能)?(?:適用|享有|享|有)")
+_STILL_APPLIES = re.compile(r"(?:仍|一樣|同樣|也|亦|依然|照樣|依舊|均|皆)(?:可以?|得|能)?(?:適用|享有|享|有)"
+                            r"|(?:可以|可|得)?依(?:照)?(?:上面|上述|前述|前項|第[一二三四五六七八九十\d]+(?:點|條|項))")
 
 
 # --- 準則 §2: the closed list of lawful exceptions ------------------------------------
