@@ -83,30 +83,57 @@ def with_first_chars(rx: re.Pattern, limit: int = 400) -> re.Pattern:
 
 # with_first_chars' regexes -> (itself, the regex as written), for scanning_form
 _AS_WRITTEN: dict[int, tuple[re.Pattern, re.Pattern]] = {}
-# id(regex) -> [regex (kept alive, so that its id stays its own), characters scanned, form to use]
+# id(regex) -> [regex (kept alive, so that its id stays its own), characters still to scan
+# before the rewrite, form to use]
 _SCANNING: dict[int, list] = {}
-# Compiling a literal-led form costs about a millisecond (it spells the pattern out per first
-# character) and saves some 60 µs on a page of 10,000 characters (80 -> 20 µs), about six
-# nanoseconds a character: it pays after about 170,000 characters, so it is made after 250,000
-# (some twenty-five pages of terms). A self-check never pays it; a scan, ``analyze`` and ``eval``
-# gain from it. (Measured on the bench: 1,000,000 -> 250,000 gave about 3% more documents/s.)
+# Rewriting a regex into its literal-led form costs time that grows with the pattern (it
+# spells the pattern out per first character: from 0.3 ms for a short pattern to 5 ms for the
+# longest), and the rewrite saves some 5-13 nanoseconds for each character the regex scans:
+# the break-even point, measured on the rule pack over corpus pages, is 300-2,300 scanned
+# characters per character of the pattern, median about 1,000. A regex is rewritten once the
+# characters it has really scanned (up to its first match, or the whole text) would have paid
+# for its rewrite about three times over, and never before SCAN_CHARS_BEFORE_REWRITE: a run that
+# ends sooner (a self-check, a scan of a few hundred small sites) is better off without the
+# rewrite, since it would not earn its cost back before the end; a long run (``eval``, a big
+# scan, ``analyze``) loses at most a few rewrites' cost, once per process. Measured: 1,000
+# documents of 10,000 characters go as fast as with a rewrite after 250,000 characters for
+# every regex, and the crawl bench's 200 small sites as fast as with no rewrite at all, which
+# the flat 250,000 made about 15% slower to judge.
 SCAN_CHARS_BEFORE_REWRITE = 250_000
+SCAN_CHARS_PER_PATTERN_CHAR = 3_000
 
 
-def scanning_form(rx: re.Pattern, chars: int) -> re.Pattern:
-    """The regex to scan ``chars`` characters of pages with: ``rx`` itself until it has scanned
-    SCAN_CHARS_BEFORE_REWRITE characters in this process, then its literal-led form
-    (``literal_led``), which finds the same matches several times faster. A self-check of one
-    site never pays the rewrite; a scan of many sites, ``analyze`` and ``eval`` pay it once."""
+def rewrite_after(rx: re.Pattern) -> int:
+    """How many characters ``rx`` scans before ``scanning_form`` rewrites it."""
+    written = _AS_WRITTEN.get(id(rx))
+    source = written[1] if written is not None and written[0] is rx else rx
+    return max(SCAN_CHARS_BEFORE_REWRITE, SCAN_CHARS_PER_PATTERN_CHAR * len(source.pattern))
+
+
+def scanning_form(rx: re.Pattern, chars: int = 0) -> re.Pattern:
+    """The regex to scan pages with: ``rx`` itself until it has scanned enough characters in this
+    process to pay for its rewrite (``rewrite_after``), then its literal-led form
+    (``literal_led``), which finds the same matches several times faster. ``chars`` is what this
+    scan will cost; a caller that learns it only afterwards passes it to ``scanned`` instead."""
     entry = _SCANNING.get(id(rx))
     if entry is None:
-        entry = _SCANNING[id(rx)] = [rx, 0, rx]
-    if entry[1] < SCAN_CHARS_BEFORE_REWRITE:
-        entry[1] += chars
-        if entry[1] >= SCAN_CHARS_BEFORE_REWRITE:
+        entry = _SCANNING[id(rx)] = [rx, rewrite_after(rx), rx]
+    if entry[1] > 0 and chars:
+        scanned(rx, chars)
+    return entry[2]
+
+
+def scanned(rx: re.Pattern, chars: int) -> None:
+    """Count ``chars`` characters scanned by ``rx`` (as given to ``scanning_form``); rewrite it
+    when they have paid for it."""
+    entry = _SCANNING.get(id(rx))
+    if entry is None:
+        entry = _SCANNING[id(rx)] = [rx, rewrite_after(rx), rx]
+    if entry[1] > 0:
+        entry[1] -= chars
+        if entry[1] <= 0:
             written = _AS_WRITTEN.get(id(rx))
             entry[2] = literal_led(written[1] if written is not None and written[0] is rx else rx) or rx
-    return entry[2]
 
 
 def _first_chars(pattern: str) -> frozenset | None:

@@ -119,7 +119,7 @@ def test_a_regex_is_rewritten_for_scanning_once_it_has_scanned_enough_text():
     plain = re.compile(r"(?:(?:本店|我們)(?:得|可)|店家得)取消(?:訂單)?")
     rx = with_first_chars(plain)
     assert rx.pattern.startswith("(?=[")  # cheap to compile, for a one-off self-check
-    page = match.SCAN_CHARS_BEFORE_REWRITE // 10
+    page = match.rewrite_after(rx) // 10
     forms = [match.scanning_form(rx, page) for _ in range(12)]
     assert all(f is rx for f in forms[:9])
     fast = forms[-1]
@@ -127,6 +127,19 @@ def test_a_regex_is_rewritten_for_scanning_once_it_has_scanned_enough_text():
     assert not fast.pattern.startswith("(?="), fast.pattern
     text = "本店得取消訂單,我們可取消,本店不得取消,店家得取消"
     assert _spans(fast, text) == _spans(plain, text) == _spans(rx, text)
+
+
+def test_a_longer_pattern_scans_more_text_before_its_costlier_rewrite():
+    short = with_first_chars(re.compile(r"(?:本店|我們)得取消訂單"))
+    verbs = "|".join(f"(?:本店|我們){v}(?:取消|終止)訂單" for v in ("得", "可", "有權", "保留", "將"))
+    written = re.compile(f"(?:{verbs})" + r"[^。]{0,40}(?:不另通知|逕行)" * 20)
+    long = with_first_chars(written)
+    assert long is not written
+    assert match.rewrite_after(short) == match.SCAN_CHARS_BEFORE_REWRITE
+    assert match.rewrite_after(long) == match.SCAN_CHARS_PER_PATTERN_CHAR * len(written.pattern)
+    page = match.SCAN_CHARS_BEFORE_REWRITE
+    assert match.scanning_form(short, page) is not short
+    assert match.scanning_form(long, page) is long
 
 
 def test_a_rewrite_that_would_spell_a_long_tail_out_many_times_is_not_made():
