@@ -192,8 +192,12 @@ def _detect(body: bytes) -> tuple[str, str]:
 _DROP_TAGS = ["script", "style", "noscript", "template", "svg", "iframe", "object", "embed",
               "canvas", "select", "button", "input", "textarea", "head"]
 _BOILERPLATE = re.compile(r"^(nav|navbar|navigation|navi|menu|menus|menubar|megamenu|breadcrumb|"
-                          r"breadcrumbs|cookie|cookies|cookiebar)$")
+                          r"breadcrumbs|cookie|cookies|cookiebar|toc)$")
 _KEEP = re.compile(r"^(footer|contact|contacts|contactus)$")
+# a cookie bar is dropped as boilerplate unless it says what is done with the consumer's data
+# (「繼續瀏覽即表示您同意本商店將您的會員資料提供給合作廣告商」 is a term of the contract)
+_COOKIE = re.compile(r"^(cookie|cookies|cookiebar)$")
+_COOKIE_TERMS = re.compile(r"個人資料|個資|會員資料|提供(?:給|予)|第三人|第三方|合作(?:廠商|夥伴|廣告商)|廣告商|關係企業")
 _BOILER_ROLES = {"navigation", "menu", "menubar", "banner"}
 _BLOCK = {"address", "article", "aside", "blockquote", "center", "dd", "details", "dialog", "div",
           "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4",
@@ -335,6 +339,8 @@ def _remove_boilerplate(body, tops: list, ruby: bool) -> None:
         for el in elements:
             if not _is_boilerplate(el):
                 continue
+            if any(_COOKIE.match(w) for w in _tokens(el)) and _COOKIE_TERMS.search("".join(_strings(el, ruby=ruby))):
+                continue  # a cookie bar that states a term (see _COOKIE_TERMS)
             if next(el.iterdescendants("main", "article", "footer"), None) is not None \
                     or any(_is_kept(d) for d in el.iterdescendants(lx.element)):
                 continue  # a wrapper named "menu-wrap" around the whole page or the footer
@@ -500,6 +506,8 @@ def _soup_remove_boilerplate(soup) -> None:
             continue
         if el.find(["main", "article", "footer"]) or el.find(_soup_is_kept):
             continue
+        if any(_COOKIE.match(w) for w in _tokens(el)) and _COOKIE_TERMS.search(el.get_text()):
+            continue  # a cookie bar that states a term (see _COOKIE_TERMS)
         if len(el.get_text(" ", strip=True)) > 0.5 * total and total > 500:
             continue
         el.decompose()

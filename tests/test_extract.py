@@ -107,6 +107,7 @@ SHOP = page("""
   <nav><ul><li><a href="/">首頁</a></li><li><a href="/shop">全部商品</a></li></ul></nav></header>
 <div class="breadcrumb">首頁 &gt; 服務條款</div>
 <div id="mainMenu">會員登入 購物車</div>
+<aside class="toc"><a href="#pay">付款與配送</a><a href="#withdraw">目錄連結</a></aside>
 <main>
   <h1>服務條款</h1>
   <h2>一、總則</h2>
@@ -139,10 +140,22 @@ def test_html_structure():
 
 def test_boilerplate_dropped_footer_kept():
     text = extract(SHOP.encode("utf-8"), "text/html").text
-    for gone in ("全部商品", "首頁", "會員登入", "cookie", "不應出現", "color", "JavaScript", "樣板", "圖示"):
+    for gone in ("全部商品", "首頁", "會員登入", "目錄連結", "cookie", "不應出現", "color", "JavaScript", "樣板", "圖示"):
         assert gone not in text
     for kept in ("關於我們 | 聯絡我們", "好物股份有限公司", "負責人：王小明", "電話：02-1234-5678"):
         assert kept in text.split("\n")
+
+
+def test_a_cookie_bar_that_states_a_data_term_is_kept():
+    from compliance.extract import _soup_html_to_text, html_to_text
+
+    html = page("""<main><h1>服務條款</h1><p>本店依本條款販售商品。</p></main>
+<div id="cookie-bar"><p>本網站使用 Cookie。繼續瀏覽即表示您同意本店將您的會員資料提供給合作廣告商。</p></div>
+<div class="cookies">本網站使用 Cookie 改善瀏覽體驗</div>""")
+    text = html_to_text(html)[0]
+    assert "會員資料提供給合作廣告商" in text  # a term of the contract, shown to every visitor
+    assert "改善瀏覽體驗" not in text  # a plain cookie notice is still boilerplate
+    assert _soup_html_to_text(html) == html_to_text(html)  # the fallback walk agrees
 
 
 def test_a_menu_wrapper_around_the_whole_page_is_kept():
