@@ -248,7 +248,9 @@ def _as_trader(text: str, names: tuple[str, ...]) -> str:
     return text
 
 
-_PROVISO = re.compile(r"(?:但|惟|然|不過|除此之外|另|逾期|逾時|否則|如未|若未|未於)")
+_PROVISO = re.compile(r"(?:但|惟|然|不過|除此之外|另|逾期|逾時|否則|如未|若未|未於"
+                      # a rebuttal in the next sentence (「…以本公司系統紀錄為準；會員如能提出其他資料證明者…」)
+                      r"|(?:消費者|會員|您|你|妳|買家|顧客|用戶|客戶)?(?:如|若|倘|如果|倘若)(?:能|可|有|另有)?(?:提出|舉證|提供|證明))")
 # a sentence about the cases the one before leaves over (「其餘情形」, 「除前述情形外」)
 _REMAINDER = re.compile(r"(?:其餘|其他情形|除此之外|除(?:前述|上述|前項|前開|此)(?:情形|情況|規定)?(?:之)?外)")
 
@@ -264,6 +266,13 @@ _TERMS_SIGNALS = [
 ]
 _NEWS = re.compile(r"記者|報導|報導指出|表示|指出|據了解|呼籲|民眾|網友|消基會|消保官|提醒|業者|投訴|申訴案")
 _BLOG = with_first_chars(re.compile(pattern_form(r"開箱|心得|分享|留言|追蹤|業配|推薦|延伸閱讀|網友|部落格|文章|食譜|料理|步驟|材料|好吃|大推|實測|(?<![本])我(?![們司])")))
+# a shop owner writing the shop's own rules in the first person: 「我會馬上補寄」, 「我們出貨那天
+#起算」, 「我會轉成折價券寄到你信箱」 (a blogger writes what they bought, received and thought)
+_SELLER_I = with_first_chars(re.compile(pattern_form(
+    r"我(?:們)?(?:都|就|也|一律|通常|會先|才)?(?:會|可以|負責|幫你|替你|給你)(?:馬上|直接|先|主動|依法|再|幫你|替你)?"
+    r"(?:出貨|寄出|寄給你|補寄|換新|退款|退錢|退還|退給你|轉成|通知你|主動通知|調整|開放預購|處理|修理|聯絡你|回覆你)"
+    r"|我們(?:出貨|寄出|收到(?:你的)?(?:退貨|商品|通知))")))
+_OWN_SHOP_INFO = re.compile(r"統一編號|負責人")
 _CONTRACT = re.compile(r"本條款|本契約|本須知|本規範|本政策|本規定|本說明|應於|不得|恕不|概不|得於|須於|規定|條款|消費者保護法|解除契約|退換貨|退款|運費|付款|訂單")
 _SELF = re.compile(r"本(?:公司|網站|站|店|商店|賣場|平臺|商城|品牌)|我們|敝(?:公司|店)|本條款|本契約|本服務")
 
@@ -361,7 +370,10 @@ def looks_like_terms(text: str, original: str | None = None) -> bool:
     # a blog post, review or recipe that mentions a shop's rules in passing: a first-person
     # writer's words outnumber the words of a contract
     blog, contract = len(scanning_form(_BLOG, n).findall(text)), len(scanning_form(_CONTRACT, n).findall(text))
-    return not (blog >= 6 and blog > 2 * contract)
+    if blog >= 6 and blog > 2 * contract:
+        # unless it is the shop's owner who says 我, giving the shop's details and its own rules
+        return bool(_OWN_SHOP_INFO.search(text)) and len(scanning_form(_SELLER_I, n).findall(text)) >= 4
+    return True
 
 
 # --- results -------------------------------------------------------------------

@@ -188,6 +188,8 @@ _SOFT_BREAK = re.compile(
     # (「為契約之\n一部分」 vs 「\n一、」, 「\n1,000 元」 vs 「\n1. 」, 「\n第三條」)
     r"(?![0-9０-９]{1,2}[.．、)）](?![0-9０-９])|[一二三四五六七八九十]{1,3}[、．.]|第[一二三四五六七八九十百零〇0-9０-９]+[條章節點項款])"
 )
+# a row of a table or list of labels (「限購規定：…」 under 「訂購流程：…」) is a line of its own
+_ROW = re.compile(r"[\u4e00-\u9fffA-Za-z]{2,8}[:：](?![/\d])")
 _SOFT_MIN_LINE = 20
 
 
@@ -197,7 +199,11 @@ def _join_soft_breaks(text: str) -> str:
 
     def repl(m: re.Match) -> str:
         line_start = text.rfind("\n", 0, m.start()) + 1
-        return " " if m.start() - line_start >= _SOFT_MIN_LINE else "\n"
+        if m.start() - line_start < _SOFT_MIN_LINE:
+            return "\n"
+        if _ROW.match(text, m.end()) and _ROW.match(text, line_start):
+            return "\n"  # one labelled row after another
+        return " "
 
     return _SOFT_BREAK.sub(repl, text)  # same length: offsets stay valid
 
@@ -271,6 +277,12 @@ def self_names(text: str) -> list[str]:
             add(m.group(1))
             if rx is _ALIAS_DECL and _OWN_ALIAS.fullmatch(m.group(1)):
                 declared.add(m.group(1))  # 「（以下簡稱「本學苑」）」: a 本-word of its own
+            elif rx is _ALIAS_DECL and m.group(1) in _PARTY_WORDS:
+                # 「康田生技股份有限公司（以下簡稱乙方）」: a contract's party word is the trader
+                # when it names the company, not the member or consumer
+                before = text[max(0, m.start() - 24):m.start()].rsplit("\n", 1)[-1]
+                if _COMPANY_SUFFIX.search(before) and not _CONSUMER_BEFORE.search(before):
+                    declared.add(m.group(1))
     # company names: find the suffix (a literal, fast), then read the name before it
     for m in _COMPANY_SUFFIX.finditer(text):
         window = text[max(0, m.start() - 14):m.end()]
@@ -288,6 +300,8 @@ def self_names(text: str) -> list[str]:
     return sorted(names, key=len, reverse=True)
 
 
+_PARTY_WORDS = ("甲方", "乙方", "賣方", "出賣人")
+_CONSUMER_BEFORE = re.compile(r"會員|消費者|顧客|客戶|用戶|使用者|買家|買方|訂購人|購買人|學員|家長|訂戶")
 # a 本-word a document declares for itself that {TRADER} does not know (本學苑, 本藥局)
 _OWN_ALIAS = re.compile(r"本[\u4e00-\u9fff]{1,4}")
 # what a trader does in its terms, right after its name

@@ -89,6 +89,30 @@ def test_a_shop_faq_page_is_still_judged():
             assert e.text == FAQ[e.start:e.end]
 
 
+OWNER_QA = """小木屋手作燈具　店主的購物說明
+大家好，我是店主阿傑，我做燈具十五年了，每一盞燈我都自己組裝、自己點亮測試過才寄出。我喜歡用老木頭，我也常去舊料行找材料，這頁是我寫給你的購物規則。
+店家資料：小木屋手作工作室（統一編號 24681357），負責人：林志傑，電話 (03)555-1234，信箱 hello@woodlamp.example
+Q：多久出貨？
+A：付款後三天內我會寄出，寄出時我會主動通知你物流單號。
+Q：可以退貨嗎？
+A：收到燈之後七天內跟我說一聲就可以退，不用說理由；寄回來的運費要麻煩你自己出。我收到退貨後，我會轉成等值的購物金給你。
+Q：壞掉怎麼辦？
+A：運送中摔壞的話，我會馬上補寄新的給你。保固一年內我也會幫你修理。
+Q：價格會變嗎？
+A：木料漲價的時候我會調整價格，已經下單的也會照新價格補收差額。
+"""
+
+
+def test_a_shop_owner_writing_in_the_first_person_is_judged_not_taken_for_a_blog():
+    report = check_documents([Document("qa.txt", OWNER_QA)], target_kind="file", target_name="qa.txt")
+    got = {r.rule_id: r.status for r in report.results}
+    assert got["P05"] is Status.FAIL  # 寄回來的運費要麻煩你自己出
+    assert got["S01"] is Status.FAIL  # 轉成等值的購物金
+    # the same first-person voice without the shop's own details or its acts stays a blog
+    blog = OWNER_QA.split("店家資料")[0] + "我買了三盞，我覺得很好看，我推薦給大家，我也分享開箱心得。"
+    assert {r.status for r in evaluate([Document("blog.txt", blog)], PACK)} <= {Status.NOT_APPLICABLE, Status.NEEDS_REVIEW}
+
+
 def test_a_wrapped_line_before_a_numeral_continues_the_sentence():
     text = "商品頁面呈現之書名、作者、出版社、價格、內容簡介、規格、版次及其他相關資訊，為契約之\n一部分。\n第四條 電子文件"
     norm = normalize(text)
@@ -96,6 +120,16 @@ def test_a_wrapped_line_before_a_numeral_continues_the_sentence():
     assert "\n第四條" in norm.text  # a numbered article still starts a line
     items = normalize("以下為本店之購物規定與說明請詳細閱讀\n一、付款方式\n1. 信用卡").text
     assert items.count("\n") == 2
+
+
+def test_rows_of_labels_and_values_stay_rows():
+    # a table's rows (「付款方式：信用卡…」) are not one wrapped sentence
+    rows = "訂購流程：選擇商品→結帳頁核對品項、數量、金額→送出訂單→收到訂單確認信\n限購規定：禮盒得設定每人限購數量，並退還超過部分之款項\n付款方式：信用卡、ATM轉帳（請於3日內完成）"
+    assert normalize(rows).text.count("\n") == 2
+    results = {r.rule_id: r.status for r in evaluate([Document("t.txt", rows)], PACK, assume_terms=True, only=["M08"])}
+    assert results["M08"] is Status.PASS  # the refund in the row above is not the payment row's
+    # a wrapped sentence whose next line only happens to hold a colon later still joins
+    assert "\n" not in normalize("本公司之客服聯絡方式與服務時間如下，請消費者於上班時間來電洽詢本公司客服\n人員：週一至週五").text.strip()
 
 
 def test_a_list_intro_is_the_topic_of_its_items_only():
