@@ -23,7 +23,7 @@ from .normalize import pattern_form
 MACROS = {
     # who writes the terms
     # (factored on 本: re tries alternatives one by one, and 本 begins most of them)
-    "TRADER": r"(?:本(?:公司|網站|網|站|店|商店|賣場|平臺|商城|品牌|工作室|團隊|團|社|舖|鋪|館|商行|商號|工坊|企業社|實業社|學苑|門市|專櫃|書店|花店|茶行|農場|酒莊|藥局|行|坊|園|號|廠)|我們|我司|敝公司|敝店|敝社|賣家|賣方|店家|業者|商家|小編|平臺|公司|企業經營者|出賣人|出租人|供應商|廠商|團主|團購主|主揪|主辦單位)",
+    "TRADER": r"(?:本(?:公司|網站|網|站|店|商店|賣場|平臺|商城|品牌|工作室|團隊|團|社|舖|鋪|館|商行|商號|工坊|企業社|實業社|學苑|門市|專櫃|書店|花店|茶行|農場|酒莊|藥局|行|坊|園|號|廠|所(?![列述載示謂稱])|[\u4e00-\u9fff](?:舖|鋪|坊|莊))|我們|我司|敝公司|敝店|敝社|賣家|賣方|店家|業者|商家|小編|平臺|公司|企業經營者|出賣人|出租人|供應商|廠商|團主|團購主|主揪|主辦單位)",
     # who reads them
     "CONSUMER": r"(?:消費者|會員|您|你|買家|買方|顧客|客戶|用戶|使用者|訂購人|購買人|購買者|妳|親|客人|訂戶|學員|承租人|跟團者|團員|訂閱者)",
     "NUM": r"(?:\d+(?:\.\d+)?|[零〇一二兩三四五六七八九十百半]+)",
@@ -483,7 +483,8 @@ def _unparse_item(op, av, state) -> str:
 # Constructions that make what follows them protective: the trader may NOT do it,
 # the consumer need NOT bear it, the right is NOT affected.
 _PROTECTIVE_BEFORE = re.compile(
-    r"(?:不得|不會|不可|不能|不應|不再|不以|不將|不把|不因|不向|絕不|並不|禁止|嚴禁|無權|毋須|無須|無需|不須|不需|不必|不用|免|免除|免收|毋庸)"
+    # (「不可撤銷地放棄」 is irrevocably, not a negation)
+    r"(?:不得|不會|不可(?!撤銷|撤回|逆|分割)|不能(?!撤銷|撤回)|不應|不再|不以|不將|不把|不因|不向|絕不|並不|禁止|嚴禁|無權|毋須|無須|無需|不須|不需|不必|不用|免|免除|免收|毋庸)"
     r"(?:以|因|藉|假借|就|對|向|要求|請求|收取|另行|另外|額外|再|任意|片面|單方|擅自|逕行|自行|隨意)?"
 )
 _PROTECTIVE_REASON = re.compile(r"(?:不得|不會|不可|不能|不應|絕不|並不|禁止|不因|並非|非)(?:以|因|藉|假借).{0,40}?(?:為由|理由|為藉口|而)")
@@ -754,7 +755,7 @@ LAWFUL = [
     _c("av_software", "經消費者拆封之影音商品或電腦軟體（準則第2條第4款）", True,
        r"影音|cd|dvd|藍光|blu-?ray|唱片|黑膠|專輯|錄音帶|電腦軟體|軟體|遊戲光碟|遊戲片|光碟|電影|(?<!開箱)(?<!錄影)(?<!拍攝)影片|software|dvds?|vinyl", _OPENED, "已拆封"),
     _c("digital", "非以有形媒介提供之數位內容或一經提供即為完成之線上服務，經消費者事先同意（準則第2條第5款）", True,
-       r"數位內容|數位商品|電子書|線上課程|線上影音|線上服務|下載|序號|虛擬(?:商品|寶物|貨幣)|遊戲點數|點數卡|儲值|串流|電子票|e-?book|app內購|線上諮詢|訂閱內容",
+       r"數位內容|數位商品|數位版|電子版|(?:電子|數位|下載|列印|版型|pdf)檔(?:案)?|電子書|線上課程|線上影音|線上服務|下載|序號(?!卡)|虛擬(?:商品|寶物|貨幣)|遊戲點數|點數卡|儲值|串流|電子票|e-?book|app內購|線上諮詢|訂閱內容",
        r"同意|勾選|確認後(?:始|才|方)?提供|開通|下載|啟用|兌換|提供後|已提供", "消費者事先同意"),
     _c("hygiene", "已拆封之個人衛生用品（準則第2條第6款）", True,
        r"個人衛生用品|衛生用品|貼身衣物|內衣|內褲|胸罩|襪|underwear|lingerie|socks|swimwear|toothbrush|hygiene|泳衣|泳裝|泳褲|牙刷|刷頭|牙線|月經杯|月亮杯|護墊|耳套|刀片|刀頭|粉撲|化妝棉|化妝海綿|美妝蛋|海綿|棉花棒|棉棒|洗臉巾|拋棄式|假睫毛|修眉刀|剃刀|刮鬍刀|浴帽|澡巾|沐浴球|月經褲|生理褲|乳墊|胸貼|胸墊|固齒器|咬咬樂|潤滑液|刮鬍|刮鬚|隱形眼鏡|衛生棉|棉條|口罩|耳塞|睡衣|情趣用品|按摩棒|保險套|奶嘴|奶瓶|吸乳器|尿布|牙套|貼身",
@@ -806,10 +807,14 @@ _MADE_TO_ORDER = re.compile(r"(?:接單|下單|訂購|付款|訂單成立)(?:後
 _NOT_CUSTOM = re.compile(r"[^。;]*(?:不算|不屬於?|不是|並非|不視為|非屬|不列為|不當作)(?:為)?(?:是)?(?:客製|客制|訂製)[^。;]*")
 
 
+# a sentence that keeps the right for the goods only chosen (「僅在現有尺寸中挑選、未經修改的商品，仍然可以退」)
+_STILL_RETURNABLE = re.compile(r"[^。;]*(?:仍然|仍|還是|依然|照樣)(?:可以|可|得|能)(?:辦理|申請)?(?:退|解除)[^。;]*")
+
+
 def _fake_custom(subject: str) -> bool:
     """「客製化」 claimed for goods the consumer only picked from the catalogue (G4)."""
     if "客製" in subject or "訂製" in subject or "客制" in subject:
-        subject = _NOT_CUSTOM.sub(" ", subject)
+        subject = _STILL_RETURNABLE.sub(" ", _NOT_CUSTOM.sub(" ", subject))
     if _CHOICE.search(subject) and (_FAKE_CUSTOM.pattern.search(subject) or re.search(r"客製|客制|訂製|訂做|定製", subject)):
         return True
     if _SPEC.search(subject):
@@ -822,9 +827,10 @@ _ALL_CUSTOM = re.compile(r"(?:所有|全部|全館|全店|本店|本站|本賣�
 
 
 # the shop deeming goods to be of a lawful category (視為, 認定為 …) rather than naming them
-_DEEMED = re.compile(r"(?:即|均|皆|一律|將|亦|都|則)?(?:視為|視同|認定為|認定是|當作|當成|歸類為|歸類於|歸為|列為|算作|算是|等同於?|比照|準用|"
+_DEEMED = re.compile(r"(?:即|均|皆|一律|將|亦|都|則)?(?:視為|視同|認定為|認定是|認定屬於?|認定係|當作|當成|歸類為|歸類於|歸為|列為|算作|算是|等同於?|比照|準用|"
                      r"(?:本店|本公司|本站|我們)?(?:所)?(?:定義|認定|規定|界定)(?:為|之|的))"
-                     r"(?:是|屬|為)?(?:本店|本公司)?(?:之|的)?(?P<label>個人衛生用品|衛生用品|貼身衣物|客製化?(?:給付|商品)|訂製商品|"
+                     r"(?:是|屬|為)?(?:本店|本公司)?(?:之|的)?(?:依(?:您|消費者|會員|客戶)[^,;。]{0,8}?(?:之|的))?"
+                     r"(?P<label>個人衛生用品|衛生用品|貼身衣物|客製化?(?:給付|商品)|訂製商品|"
                      r"易於?腐敗(?:之|的)?商品|數位內容|影音商品|消耗品)")
 _DEEMED_WEAK = re.compile(r"(?:(?:即|均|皆|一律|都|則)(?:屬於?|為|是)|屬於?)(?:本店|本公司)?(?:之|的)?(?P<label>個人衛生用品|衛生用品|貼身衣物|客製化?(?:給付|商品)|訂製商品)")
 _ALL_EXCLUDED = "全面排除七日解除權"
@@ -934,6 +940,13 @@ _NOT_GOODS = re.compile(
 def names_goods(text: str) -> bool:
     """Does this text name goods of its own (not only the words every exclusion uses)?"""
     return _named_goods(text)
+
+
+def goods_named_before(text: str) -> str:
+    """The goods the last phrase of ``text`` names (「…先行告知:手工編輪輪組」 -> 手工編輪輪組),
+    without the words every exclusion uses; '' when none."""
+    noun = _NOT_GOODS.sub("", re.split(r"[,;:。]", text)[-1])
+    return noun if len(noun) >= 2 else ""
 
 
 def _named_goods(subject: str) -> bool:

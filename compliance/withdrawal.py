@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from .match import DURATION_RE, MACROS, classify_exclusion, durations, event_after, event_before, names_goods, negated
+from .match import (DURATION_RE, MACROS, classify_exclusion, durations, event_after, event_before, goods_named_before,
+                    names_goods, negated)
 from .models import Evidence, Result, Status
 from .rules import Pattern, Rule
 from .segment import Clause
@@ -132,12 +133,23 @@ _PERIOD_START = re.compile(r"(?:鑑賞期|猶豫期|解除期間|解除權之?�
                            r"(?:起算|開始計算|開始算|計算|起)")
 
 
+# 「可以在7天內申請退貨，7天是從出貨那天開始算的喔」: the period's start restated after it
+_PERIOD_RESTATED = re.compile(r"(?:七|7)\s?(?:天|日)(?:是|係|乃)?(?:從|自|由)(?P<ev>[^,;。]{1,10}?)(?:那天|當天|之日|當日|日)?"
+                              r"(?:開始算|開始計算|起算|算起|開始)")
+_RETURN_CONTEXT = re.compile(r"退貨|退換|鑑賞|猶豫|解除|退回")
+
+
 def _starts_without_number(ctx: Context) -> list[tuple[Hit, str]]:
     from .match import _EVENT_RE  # the same events the durations are counted from
 
     out = []
     for p in ctx.preps:
-        for m in _PERIOD_START.finditer(p.norm.text):
+        starts = list(_PERIOD_START.finditer(p.norm.text))
+        for m in _PERIOD_RESTATED.finditer(p.norm.text):
+            c = p.clause_at(m.start())
+            if c is not None and _RETURN_CONTEXT.search(c.text):
+                starts.append(m)
+        for m in starts:
             c = p.clause_at(m.start())
             if c is None or negated(c.text, m.start() - c.start):
                 continue
@@ -263,7 +275,8 @@ def _refund_duration(text: str, d, refund_rx, other_rx) -> bool:
     between them that the duration could belong to instead. The event the refund is
     counted from (「收到退回商品後」) is not such an action; the bank's posting time
     (「入帳時間依發卡銀行作業約需…」) is not the trader's refund."""
-    if _BANK_TIME.search(text[max(0, d.start - 20):d.start]) or _BANK_AFTER.match(text, d.end):
+    if (_BANK_TIME.search(text[max(0, d.start - 20):d.start]) or _BANK_AFTER.match(text, d.end)) \
+            and not _OWN_PROCESSING.search(text[max(0, d.start - 12):d.start]):
         return False
     after = text[d.end:d.end + 16]
     m = refund_rx.search(after)
@@ -282,12 +295,15 @@ def _refund_duration(text: str, d, refund_rx, other_rx) -> bool:
     return bool(last and not other_rx.search(_REFUND_EVENT.sub("", before[last.end():])))
 
 
+# the trader's own refund processing (「退款處理期約三週，視銀行作業而定」), hedged or not
+_OWN_PROCESSING = re.compile(r"退款(?:之|的)?(?:處理|作業|辦理)(?:期|時間|期間|天數|時程)")
 _NO_STOCK = re.compile(r"缺貨|無法出貨|無法供貨|無法交貨|斷貨|停產|無庫存|庫存不足")
 _FROM_REFUND = re.compile(r"(?:金額|款項)?(?:作業)?(?:完成|成功|入帳)?(?:之)?(?:後|日起|當日|之日|起)")
 _MONEY = re.compile(r"款項|價金|價款|金額|貨款|費用|退款|退費")
 _MONEY_BACK = re.compile(r"(?:內|之內|以內)?[^,;。]{0,6}?(?:入帳|匯入|匯回|匯還|退回|退還|返還|撥還|刷退|原路)")
 # (also the trader's inspection as the start, 「自倉庫檢查完成之日起約需二十個工作天」: a later start, not another action)
 _REFUND_EVENT = re.compile(r"(?:收到|收受|取回|接獲|收迄|收訖|確認收到)[^,;。]{0,12}?(?:後|之?(?:次日|翌日|隔日)起(?:算)?|起)"
+                           r"|(?:退貨|退回|寄回|退件)(?:程序|手續|作業)?(?:完成|辦妥)(?:之日|之後|後|日)?(?:起)?"
                            r"|(?:自|從)[^,;。]{0,8}?(?:檢查|檢驗|驗收|查驗|確認)(?:完成|無誤|通過)(?:之日|之後|後|日)?(?:起)?")
 _BANK_AFTER = re.compile(r"[^,;。]{0,4}?[(,]?(?:依|視)(?:各)?(?:發卡)?(?:銀行|機構|信用卡公司)")
 _BANK_TIME = re.compile(r"(?:發卡|銀行|信用卡公司|金融機構|支付機構|第三方支付)(?:之|的)?(?:作業|入帳|處理|規定|帳單|結帳)"
@@ -321,6 +337,15 @@ def check_withdrawal_restrictions(rule: Rule, ctx: Context) -> Result:
                 continue
             trigger = h.prep.norm.text[h.start:h.end]
         placement = classify_exclusion(subject)
+        if placement.reason == _UNLISTED and h.pattern is exclusion:
+            # 「…之輪組，屬依消費者要求所為之客製化給付。…手工編輪輪組不適用七日解除權」: the goods
+            # are named again, and placed, in the sentence before in the paragraph
+            earlier = _paragraph_before(h)
+            goods = goods_named_before(h.clause.text[:h.start - h.clause.start])
+            if earlier and goods and goods[:4] in earlier:
+                again = classify_exclusion(f"{earlier} {subject}")
+                if again.verdict == "lawful":
+                    placement = again
         if _WAIVER.search(trigger) and not _LAWFUL_VERDICT_WORDS.search(subject):
             # 「同意放棄七日解除權」, 「不適用消費者保護法第十九條」: the right itself is waived
             placement = type(placement)("unlawful", ("拋棄或排除消保法第19條之解除權",), "依同條第5項其約定無效")
@@ -414,7 +439,9 @@ def _local_find(ctx: Context, pat: Pattern) -> list[Hit]:
     whole = tuple(u for u in pat.unless if _anchored(u))
     local = tuple(u for u in pat.unless if u not in whole)
     out = []
-    stems = _trader_stems(ctx)
+    # the trader's names and short names read as 本店 (the clause here is the page's own text,
+    # not the view in which find() read them so)
+    stems = tuple(getattr(ctx, "trader_names", ()) or ()) + _trader_stems(ctx)
     # `with` left to find() unless the target has FAQ answers, whose question may supply it
     for h in ctx.find(replace(pat, unless=(), with_=()) if _has_faq(ctx) else replace(pat, unless=())):
         c = h.clause
@@ -536,14 +563,26 @@ def _exclusion_subject(hit: Hit, list_intro) -> str:
     return " ".join([c.heading, question] + before + [c.text] + [x.text for x in _exclusion_items(hit, list_intro)])
 
 
-_REFERS_BACK = re.compile(r"此類|該類|這類|此等|該等|這些|上述|前述|上開|前開|該商品|此商品|此項")
+# (「前述七日解除權」, 「上述期間」 refer back to the right or its terms, not to goods)
+_NOT_GOODS_AFTER = r"(?!(?:之|的|所定|所列)?(?:七日|7日|七天|7天|解除權|期間|期限|規定|條款|方式|程序|權利|約定|說明|第))"
+def _paragraph_before(hit: Hit) -> str:
+    """The sentences of the hit's paragraph before its clause."""
+    i, before = hit.clause.index, []
+    while i > 0 and not hit.prep.clauses[i].line_start:
+        i -= 1
+        before.insert(0, hit.prep.clauses[i].text)
+    return " ".join(before)
+
+
+_REFERS_BACK = re.compile(r"(?:此類|該類|這類|此等|該等|這些|上述|前述|上開|前開)" + _NOT_GOODS_AFTER + r"|該商品|此商品|此項")
+_BACK_TO_GOODS = re.compile(r"(?:以上|上述|前述|上列|前列)" + _NOT_GOODS_AFTER)
 
 
 def _exclusion_items(hit: Hit, list_intro) -> list[Clause]:
     """The clauses of the section or list an exclusion governs (empty for a lone clause)."""
     c, cl = hit.clause, hit.prep.clauses
     parts: list[Clause] = []
-    if _is_title(c):
+    if _is_title(c) or _subsection_title(cl, c):
         # a section title (「二、不適用解除權之商品」): what it excludes is the section below it,
         # up to the next title of the same level
         own = _item_marker(hit.prep, c)
@@ -564,7 +603,7 @@ def _exclusion_items(hit: Hit, list_intro) -> list[Clause]:
         # the clause that opens the list is item N of its own list; its items end where
         # item N+1 of that list begins (「三、下列商品不適用…：(一)…(二)…四、前項以外之商品…」)
         own = _item_marker(hit.prep, c)
-        if re.search(r"(?:以上|上述|前述|上列|前列)", c.text) or _PREVIOUS_ITEM.search(c.text):
+        if _BACK_TO_GOODS.search(c.text) or _PREVIOUS_ITEM.search(c.text):
             items = []
             for x in reversed(cl[max(0, c.index - 8):c.index]):
                 if (own and _item_marker(hit.prep, x) == own) or x.heading != c.heading:
@@ -575,7 +614,12 @@ def _exclusion_items(hit: Hit, list_intro) -> list[Clause]:
                 items.append(x)
         else:
             items = []
+            # segmentation gave the intro's items the intro as their topic: a line with another
+            # topic (the next FAQ question, 「除這兩種以外…」) ends the list
+            topic = c.topic if c.topic and c.index + 1 < len(cl) and cl[c.index + 1].topic == c.topic else None
             for x in cl[c.index + 1:c.index + 9]:
+                if topic is not None and x.line_start and x.topic != topic:
+                    break
                 # (pieces of the intro's own line, 「…拒絕退貨：1.…;2.…」, are its items)
                 if (own and x.line_start and x.marker == own) or _includes(x.text):
                     break
@@ -639,6 +683,17 @@ def _is_title(clause: Clause) -> bool:
     # (a numbered line is a title when segmentation made it its section's heading: 「10. 依法不適用解除權之商品」)
     return (clause.line_start and 0 < len(t) <= 30 and t[-1] not in "。;,:!?、"
             and (clause.marker not in ("num", "paren-num", "paren-cjk") or clause.heading == clause.text.rstrip()))
+
+
+def _subsection_title(cl: list[Clause], clause: Clause) -> bool:
+    """A short numbered line of its own above items of a deeper numbering (「（四）排除解除權之商品」
+    over 「1. …」「2. …」): the title of its subsection."""
+    t = clause.text.rstrip()
+    if not (clause.line_start and clause.marker in ("num", "paren-num", "paren-cjk") and 0 < len(t) <= 30
+            and t[-1] not in "。;,:!?、" and clause.index + 1 < len(cl)):
+        return False
+    x = cl[clause.index + 1]
+    return x.line_start and x.marker not in ("", clause.marker)
 
 
 # a note in brackets after a title (「不適用七日解除權之商品(依…準則第二條,並於商品頁面事先告知)」)

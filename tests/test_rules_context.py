@@ -153,8 +153,9 @@ def test_an_faq_question_is_the_topic_of_its_answer():
     ("本店不得以任何名目向您收取費用或自退款中扣除", "退款中扣除", True),
     ("本店不收取手續費,但自退款中扣除運費", "退款中扣除", False),
     ("本店不會另行通知,或自退款中扣除運費", "退款中扣除", False),
+    ("您茲此不可撤銷地放棄請求刪除個人資料之權利", "放棄請求刪除", False),
 ], ids=["trader-keeps-power", "consumer-keeps-right", "direct-negator", "coordinated-with-negated",
-        "after-a-but", "after-a-comma"])
+        "after-a-but", "after-a-comma", "irrevocably-is-no-negation"])
 def test_negation_scope(clause, hit_word, protective):
     assert bool(negated(clause, clause.index(hit_word))) is protective
 
@@ -164,7 +165,8 @@ def test_negation_scope(clause, hit_word, protective):
     ("本網站由青田選物有限公司（以下稱青田）經營。", {"青田選物有限公司", "青田選物", "青田"}, set()),
     ("數位工坊股份有限公司\n數位內容一經下載不得退貨。", {"數位工坊"}, {"數位"}),
     ("會員服務條款\n本條款適用於所有會員（以下稱會員）。", set(), {"會員"}),
-], ids=["title-and-stem", "declared-alias", "generic-stem-refused", "consumer-word-refused"])
+    ("立契約書人：康田網路商店會員（以下簡稱甲方）\n康田生技股份有限公司（以下簡稱乙方）", {"乙方"}, {"甲方"}),
+], ids=["title-and-stem", "declared-alias", "generic-stem-refused", "consumer-word-refused", "party-word-of-the-company"])
 def test_the_traders_own_names(text, names, not_names):
     found = set(self_names(normalize(text).text))
     assert names <= found
