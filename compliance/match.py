@@ -25,7 +25,7 @@ MACROS = {
     # (factored on 本: re tries alternatives one by one, and 本 begins most of them; 本X舖 with
     # `.`, not a class of all CJK characters, which costs every pattern using {TRADER} some
     # 20,000 steps to compile)
-    "TRADER": r"(?:本(?:公司|網站|網|站|店|商店|賣場|平臺|商城|品牌|工作室|團隊|團|社|舖|鋪|館|商行|商號|工坊|企業社|實業社|學苑|門市|專櫃|書店|花店|茶行|農場|酒莊|藥局|行|坊|園|號|廠|所(?![列述載示謂稱])|.(?:舖|鋪|坊|莊))|我們|我司|敝公司|敝店|敝社|賣家|賣方|店家|業者|商家|小編|平臺|公司|企業經營者|出賣人|出租人|供應商|廠商|團主|團購主|主揪|主辦單位)",
+    "TRADER": r"(?:本(?:公司|網站|網|站|店|商店|賣場|平臺|商城|品牌|工作室|團隊|團|社|舖|鋪|館|商行|商號|工坊|企業社|實業社|學苑|門市|專櫃|書店|花店|茶行|農場|酒莊|藥局|行|坊|園|號|廠|所(?![列述載示謂稱])|.(?:舖|鋪|坊|莊))|我們|我司|敝公司|敝店|敝社|賣家|賣方|店家|業者|商家|小編|小舖|小鋪|小店|平臺|公司|企業經營者|出賣人|出租人|供應商|廠商|團主|團購主|主揪|主辦單位)",
     # who reads them
     "CONSUMER": r"(?:消費者|會員|您|你|買家|買方|顧客|客戶|用戶|使用者|訂購人|購買人|購買者|妳|親|客人|訂戶|學員|承租人|跟團者|團員|訂閱者)",
     "NUM": r"(?:\d+(?:\.\d+)?|[零〇一二兩三四五六七八九十百半]+)",
@@ -750,17 +750,17 @@ _ORDINARY_GOODS = (r"盆器|花器|花盆|工具|用具|器具|器材|器皿|五
 _OPENED = r"拆封|開封|拆開|開啟|啟封|已使用|使用過|試用|拆除包裝|破壞包裝|撕開|開通|兌換|刮開|opened|unsealed|used|worn"
 LAWFUL = [
     _c("perishable", "易於腐敗、保存期限較短或解約時即將逾期之商品（準則第2條第1款）", True,
-       r"生鮮|易腐|易於腐敗|腐敗|保存期限?(?:較)?短|保存期限在|賞味期|效期較短|即期|即將(?:到期|逾期|過期)|冷藏|冷凍|蛋糕|麵包|鮮花|花束|盆花|蔬果|蔬菜|水果|海鮮|漁獲|肉品|生肉|鮮奶|鮮乳|熟食|便當|甜點|鮮食|現做|現烤|手工餅乾|鮮果|果汁|生菜|豆腐|鮮蛋|雞蛋|鮮魚|生魚|壽司|餐點|餐盒|perishable|freshfood|frozenfood|flowers|cakes?|水餃|餃子|包子|湯圓|粽子|冰品|冰淇淋|優格|優酪乳|乳酪|起司|布丁|鮮奶油|生乳|鮮蝦|蝦仁|螃蟹|蟹肉|生蠔|牛排|雞肉|豬肉|牛肉|鮭魚|生鮮|冷藏品|冷凍品"),
+       r"生鮮|易腐|易於腐敗|腐敗|保存期限?(?:較)?短|保存期限在|賞味期|效期較短|即期|即將(?:到期|逾期|過期)|冷藏|冷凍|蛋糕|麵包(?!蟲)|鮮花|花束|盆花|蔬果|蔬菜|水果|海鮮|漁獲|肉品|生肉|鮮奶|鮮乳|熟食|便當|甜點|鮮食|現做|現烤|手工餅乾|鮮果|果汁|生菜|豆腐|鮮蛋|雞蛋|鮮魚|生魚|壽司|餐點|餐盒|perishable|freshfood|frozenfood|flowers|cakes?|水餃|餃子|包子|湯圓|粽子|冰品|冰淇淋|優格|優酪乳|乳酪|起司|布丁|鮮奶油|生乳|鮮蝦|蝦仁|螃蟹|蟹肉|生蠔|牛排|雞肉|豬肉|牛肉|鮭魚|生鮮|冷藏品|冷凍品"),
     _c("custom", "依消費者要求所為之客製化給付（準則第2條第2款）", True,
        r"客製|客制|訂製|訂做|定製|定做|量身|刻字|刻印|刻名|雕刻|燙金|繡字|繡名|印製|印刷.{0,6}(?:照片|相片|姓名|名字|文字|圖案|logo)|照片|相片|依.{0,8}(?:要求|指示|指定|提供之|需求|設計)|個人化|專屬|手作.{0,4}訂單|personali[sz]ed|custom-?made|made-?to-?order|engraved|monogram|刻有|刻上|印有|印上|(?:您|消費者|客戶|顧客|買家|會員)(?:所)?(?:指定|提供)(?:之|的)?(?:文字|圖案|照片|相片|姓名|名字|logo|字樣|設計|圖檔)"),
     _c("press", "報紙、期刊或雜誌（準則第2條第3款）", True, r"報紙|期刊|雜誌|刊物|週刊|月刊|magazines?|newspapers?|periodicals?"),
     _c("av_software", "經消費者拆封之影音商品或電腦軟體（準則第2條第4款）", True,
        r"影音|cd|dvd|藍光|blu-?ray|唱片|黑膠|專輯|錄音帶|電腦軟體|軟體|遊戲光碟|遊戲片|光碟|電影|(?<!開箱)(?<!錄影)(?<!拍攝)影片|software|dvds?|vinyl", _OPENED, "已拆封"),
     _c("digital", "非以有形媒介提供之數位內容或一經提供即為完成之線上服務，經消費者事先同意（準則第2條第5款）", True,
-       r"數位內容|數位商品|數位版|電子版|(?:電子|數位|下載|列印|版型|pdf)檔(?:案)?|電子書|線上課程|線上影音|線上服務|下載|序號(?!卡)|虛擬(?:商品|寶物|貨幣)|遊戲點數|點數卡|儲值|串流|電子票|e-?book|app內購|線上諮詢|訂閱內容",
+       r"數位內容|數位商品|數位版|電子版|(?:開通|觀看|線上)(?:之)?課程|開通[^,;。]{0,8}(?:服務|方案|權限)|(?:電子|數位|下載|列印|版型|pdf)檔(?:案)?|電子書|線上課程|線上影音|線上服務|下載|序號(?!卡)|虛擬(?:商品|寶物|貨幣)|遊戲點數|點數卡|儲值|串流|電子票|e-?book|app內購|線上諮詢|訂閱內容",
        r"同意|勾選|確認後(?:始|才|方)?提供|開通|下載|啟用|兌換|提供後|已提供", "消費者事先同意"),
     _c("hygiene", "已拆封之個人衛生用品（準則第2條第6款）", True,
-       r"個人衛生用品|衛生用品|貼身衣物|內衣|內褲|胸罩|襪|underwear|lingerie|socks|swimwear|toothbrush|hygiene|泳衣|泳裝|泳褲|牙刷|刷頭|牙線|月經杯|月亮杯|護墊|耳套|刀片|刀頭|粉撲|化妝棉|化妝海綿|美妝蛋|海綿|棉花棒|棉棒|洗臉巾|拋棄式|假睫毛|修眉刀|剃刀|刮鬍刀|浴帽|澡巾|沐浴球|月經褲|生理褲|乳墊|胸貼|胸墊|固齒器|咬咬樂|潤滑液|刮鬍|刮鬚|隱形眼鏡|衛生棉|棉條|口罩|耳塞|睡衣|情趣用品|按摩棒|保險套|奶嘴|奶瓶|吸乳器|尿布|牙套|貼身",
+       r"個人衛生用品|衛生用品|貼身衣物|內衣|內褲|胸罩|襪|underwear|lingerie|socks|swimwear|toothbrush|hygiene|泳衣|泳裝|泳褲|牙刷|刷頭|牙線|月經杯|月亮杯|護墊|耳套|刀片|刀頭|粉撲|化妝棉|化妝海綿|美妝蛋|海綿|棉花棒|棉棒|洗臉巾|拋棄式|假睫毛|修眉刀|剃刀|刮鬍刀|浴帽|澡巾|沐浴球|月經褲|生理褲|乳墊|胸貼|胸墊|固齒器|咬咬樂|潤滑液|刮鬍|刮鬚|隱形眼鏡|衛生棉|棉條|口罩|耳塞|睡衣|情趣用品|按摩棒|保險套|奶嘴|奶瓶|吸乳器|尿布|牙套|貼身|吸管|咬嘴",
        _OPENED, "已拆封"),
     _c("air", "國際航空客運服務（準則第2條第7款）", True, r"國際航空|國際機票|國際線|(?<!國內)(?<!國內線)機票|航空客運"),
 ]
@@ -787,6 +787,10 @@ _CONDITION_USED = re.compile(r"opened|unsealed|(?<![a-z])used|worn|拆封|開封
 _CONDITION_DAMAGE = re.compile(r"毀損|損壞|損毀|污損|汙損|刮傷|人為|故意|不當使用|可歸責於(?:消費者|您|買家|會員)|缺件|短少|遺失")
 
 
+_OTHERS_RETURNABLE = re.compile(r"(?:其餘|其他)[^。;,]{0,12}(?:均|皆|都|仍|一律)(?:可|得|可以|能)(?:於[^。;,]{0,10})?(?:退貨|退換|解除|辦理退貨)")
+_INTANGIBLE = re.compile(r"非以有形媒介|無實體媒介|無實體|不含實體|線上下載|電子郵件寄送|以電子郵件提供")
+
+
 @dataclass(frozen=True)
 class Placement:
     verdict: str  # lawful | unlawful | review
@@ -796,12 +800,13 @@ class Placement:
 
 # what makes a customisation genuine (準則 §2(2), 立法說明 in legal/reference.md §3.3): the
 # consumer's own specification — a photo, an engraving, measurements, a design
-_SPEC = re.compile(r"依(?:照)?(?:您|消費者|客戶|顧客|買家|會員|個人)?.{0,6}(?:提供|指定之|要求|指示|需求|設計|身材|身形|量測)"
+_SPEC = re.compile(r"依(?:照)?(?:您|消費者|客戶|顧客|買家|會員|個人|你|妳)?.{0,6}(?:提供|指定之|要求|指示|需求(?![^,;。]{0,3}(?:挑|選))|設計|身材|身形|量測)"
                    r"|量身|刻字|刻印|刻名|刻有|刻上|雕刻|燙金|繡字|繡名|繡製|照片|相片|身材|身形|量測|手寫|簽名"
                    r"|非(?:現有|既有|標準|制式)(?:之|的)?(?:規格|尺寸|款式)|(?:您|消費者|客戶|顧客)(?:所)?指定(?:之|的)?(?:尺寸|規格|文字|圖案)"
                    r"|(?:您|消費者|客戶|顧客|買家|會員)(?:所)?(?:指定|提供)(?:之|的)?(?:文字|圖案|姓名|名字|logo|字樣|設計|圖檔)")
 # choosing among listed options, or production only starting after the order, is not (G4)
-_CHOICE = re.compile(r"(?<!非)(?:選擇|選購|挑選|現有|既有|點選|勾選|選了|選的|自選|選定)(?:之|的)?.{0,8}(?:顏色|尺寸|尺碼|規格|款式|花色|材質|選項|口味|組合|木種|戒圍|手圍|色號|色系|號碼|香味|香調|長度|容量)")
+_CHOICE = re.compile(r"(?<![非挑])選(?=長度|號數|尺寸|顏色|規格|款式|左右手|容量|口味|磅數|色號)"
+                     r"|(?<!非)(?:選擇|選購|挑選|現有|既有|點選|勾選|選了|選的|自選|選定)(?:之|的)?.{0,8}(?:顏色|尺寸|尺碼|規格|款式|花色|材質|選項|口味|組合|木種|戒圍|手圍|色號|色系|號碼|香味|香調|長度|容量)")
 _MADE_TO_ORDER = re.compile(r"(?:接單|下單|訂購|付款|訂單成立)(?:後|之後)(?:才|即|再|始|方)?(?:開始|進行|安排)?(?:生產|製作|製造|備料|叫貨|訂製|訂做|排產)")
 
 
@@ -829,12 +834,12 @@ _ALL_CUSTOM = re.compile(r"(?:所有|全部|全館|全店|本店|本站|本賣�
 
 
 # the shop deeming goods to be of a lawful category (視為, 認定為 …) rather than naming them
-_DEEMED = re.compile(r"(?:即|均|皆|一律|將|亦|都|則)?(?:視為|視同|認定為|認定是|認定屬於?|認定係|當作|當成|歸類為|歸類於|歸為|列為|算作|算是|等同於?|比照|準用|"
+_DEEMED = re.compile(r"(?:即|均|皆|一律|將|亦|都|則)?(?:視為|視同|認定為|認定是|認定屬於?|認定係|當作|當成|歸類為|歸類於|歸為|列為|算作|算是|(?<=[都也皆均])算(?=(?:是)?(?:客製|訂製))|等同於?|比照|準用|"
                      r"(?:本店|本公司|本站|我們)?(?:所)?(?:定義|認定|規定|界定)(?:為|之|的))"
                      r"(?:是|屬|為)?(?:本店|本公司)?(?:之|的)?(?:依(?:您|消費者|會員|客戶)[^,;。]{0,8}?(?:之|的))?"
                      r"(?P<label>個人衛生用品|衛生用品|貼身衣物|客製化?(?:給付|商品)|訂製商品|"
                      r"易於?腐敗(?:之|的)?商品|數位內容|影音商品|消耗品)")
-_DEEMED_WEAK = re.compile(r"(?:(?:即|均|皆|一律|都|則)(?:屬於?|為|是)|屬於?)(?:本店|本公司)?(?:之|的)?(?P<label>個人衛生用品|衛生用品|貼身衣物|客製化?(?:給付|商品)|訂製商品)")
+_DEEMED_WEAK = re.compile(r"(?:(?:即|均|皆|一律|都|則)(?:屬於?|為|是)|屬於?)(?:本店|本公司)?(?:[^,;。()依要求拆開封]{1,10}?(?:之|的)|之|的)?(?P<label>個人衛生用品|衛生用品|貼身衣物|客製化?(?:給付|商品)|訂製商品)")
 _ALL_EXCLUDED = "全面排除七日解除權"
 
 
@@ -873,14 +878,22 @@ def classify_exclusion(subject: str) -> Placement:
                          "業者自行認定之類別不等於準則第2條所列例外，須個案判斷")
     fake_custom = _fake_custom(subject)
     lawful = [c for c in LAWFUL if c.pattern.search(subject) and not (fake_custom and c.key == "custom")]
+    if len(lawful) > 1 and _INTANGIBLE.search(subject):
+        # 「以電子郵件寄送序號、非以有形媒介提供之…軟體授權」: software without a medium is §2(5), not
+        # (4), when every mention of it is the intangible one
+        av = next(c for c in LAWFUL if c.key == "av_software")
+        spans = [m.end() for m in _INTANGIBLE.finditer(subject)]
+        if all(any(-40 <= m.start() - e <= 24 for e in spans) for m in av.pattern.finditer(subject)):
+            lawful = [c for c in lawful if c is not av]
     # words of a lawful category (貼身衣物, 冷凍蛋糕) must not count again as ordinary
     # goods (衣物) or grey ones (食品)
     rest = subject
     for c in lawful:
         # with the words that qualify it (「文具專門雜誌」 is a magazine, not stationery)
         rest = re.sub(r"[^\s、,;:及和與或/()]{0,6}(?:" + c.pattern.pattern + r")[^\s、,;:。及和與或/()]{0,4}", "□", rest)
-    # the shop's own name (「明亮眼鏡行購物條款」, 「小鹿服飾店」) in a heading is no goods
-    rest = _SHOP_NAME.sub("□", rest)
+    # the shop's own name (「明亮眼鏡行購物條款」, 「小鹿服飾店」) in a heading is no goods, nor are
+    # the goods the clause keeps under the right (「…不適用七日解除權，其餘書籍均可於七日內退貨」)
+    rest = _OTHERS_RETURNABLE.sub("□", _SHOP_NAME.sub("□", rest))
     unlawful = [c for c in UNLAWFUL if c.pattern.search(subject if c.key != "ordinary" else rest)
                 and c.key != "fake_custom"] + ([_FAKE_CUSTOM] if fake_custom else [])
     grey = [c for c in GREY if c.pattern.search(rest)]
@@ -947,8 +960,13 @@ def names_goods(text: str) -> bool:
 def goods_named_before(text: str) -> str:
     """The goods the last phrase of ``text`` names (「…先行告知:手工編輪輪組」 -> 手工編輪輪組),
     without the words every exclusion uses; '' when none."""
-    noun = _NOT_GOODS.sub("", re.split(r"[,;:。]", text)[-1])
+    phrase = re.split(r"[,;:。]", text)[-1]
+    named = _DEMONSTRATED.search(phrase)  # 「…告知該鏡片」: the goods the demonstrative points at
+    noun = named.group(1) if named else _NOT_GOODS.sub("", phrase)
     return noun if len(noun) >= 2 else ""
+
+
+_DEMONSTRATED = re.compile(r"(?:該|此|這|這些|前述|上述)(?:項|款|類|種)?([\u4e00-\u9fff]{2,6})$")
 
 
 def _named_goods(subject: str) -> bool:

@@ -203,6 +203,8 @@ def _join_soft_breaks(text: str) -> str:
             return "\n"
         if _ROW.match(text, m.end()) and _ROW.match(text, line_start):
             return "\n"  # one labelled row after another
+        if " | " in text[line_start:m.start()]:
+            return "\n"  # a table's row (the extractor writes its cells 「a | b | c」) ends at its line
         return " "
 
     return _SOFT_BREAK.sub(repl, text)  # same length: offsets stay valid

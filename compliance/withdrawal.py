@@ -350,6 +350,8 @@ def check_withdrawal_restrictions(rule: Rule, ctx: Context) -> Result:
             # 「同意放棄七日解除權」, 「不適用消費者保護法第十九條」: the right itself is waived
             placement = type(placement)("unlawful", ("拋棄或排除消保法第19條之解除權",), "依同條第5項其約定無效")
         items = _exclusion_items(h, list_intro) if h.pattern is exclusion else []
+        if h.pattern is exclusion and not items and _EXCLUSION_HEADING.fullmatch(h.clause.text.strip()):
+            continue  # a heading or a link to one (「・不適用七日解除權之商品」) with nothing under it excludes nothing
         flagged: list[Clause] = []
         if items:
             # each listed item on its own (with the intro that states the condition): a lawful
@@ -358,8 +360,13 @@ def check_withdrawal_restrictions(rule: Rule, ctx: Context) -> Result:
             # (an item that states an exclusion itself is judged as its own hit)
             # (the rest of an item's line, 「…後始行提供者；消費者未勾選者，本公司不開通」, is
             # part of that item, not an item of its own)
-            per = [(x, classify_exclusion(f"{intro} {text}")) for x, text in _item_lines(items)
-                   if not exclusion.match.search(text)]
+            lines = _item_lines(items)
+            # an item that speaks of the one before (「②前款授權，僅於取得消費者勾選同意後始行寄送」)
+            # states that item's conditions
+            texts = [t + (" " + lines[i + 1][1] if i + 1 < len(lines) and _OF_PREVIOUS.search(lines[i + 1][1][:8]) else "")
+                     for i, (_, t) in enumerate(lines)]
+            per = [(x, classify_exclusion(f"{intro} {text}")) for (x, own), text in zip(lines, texts)
+                   if not exclusion.match.search(own)]
             placed = [(x, q) for x, q in per if q.reason != _BLANKET
                       and (q.reason != _UNLISTED or names_goods(x.text))]
             if placed:
@@ -560,7 +567,8 @@ def _exclusion_subject(hit: Hit, list_intro) -> str:
         while i > 0 and not hit.prep.clauses[i].line_start:
             i -= 1
             before.insert(0, hit.prep.clauses[i].text)
-    return " ".join([c.heading, question] + before + [c.text] + [x.text for x in _exclusion_items(hit, list_intro)])
+    heading = "" if _PAGE_TITLE.search(c.heading) and names_goods(c.text) else c.heading
+    return " ".join([heading, question] + before + [c.text] + [x.text for x in _exclusion_items(hit, list_intro)])
 
 
 # (「前述七日解除權」, 「上述期間」 refer back to the right or its terms, not to goods)
@@ -574,6 +582,11 @@ def _paragraph_before(hit: Hit) -> str:
     return " ".join(before)
 
 
+_OF_PREVIOUS = re.compile(r"前款|前項|上開|上述")
+_EXCLUSION_HEADING = re.compile(r"[^\u4e00-\u9fff]*(?:[一二三四五六七八九十]+、)?(?:不適用|排除)(?:七日|7日|七天|7天)?(?:之)?"
+                                r"(?:解除權|退貨|鑑賞期|無條件退貨)(?:之|的)?(?:商品|情形|品項|範圍|例外)?")
+# a page title above the clause (「霧光香氛｜購物須知」) names the shop, not the goods excluded
+_PAGE_TITLE = re.compile(r"購物須知|購物說明|服務條款|會員條款|使用條款|交易條款|退換貨(?:政策|須知|說明)|常見問題|購物指南|幫助中心|[|｜]")
 _REFERS_BACK = re.compile(r"(?:此類|該類|這類|此等|該等|這些|上述|前述|上開|前開)" + _NOT_GOODS_AFTER + r"|該商品|此商品|此項")
 _BACK_TO_GOODS = re.compile(r"(?:以上|上述|前述|上列|前列)" + _NOT_GOODS_AFTER)
 
@@ -582,7 +595,7 @@ def _exclusion_items(hit: Hit, list_intro) -> list[Clause]:
     """The clauses of the section or list an exclusion governs (empty for a lone clause)."""
     c, cl = hit.clause, hit.prep.clauses
     parts: list[Clause] = []
-    if _is_title(c) or _subsection_title(cl, c):
+    if _is_title(c) or _subsection_title(cl, c) or _table_header(cl, c):
         # a section title (「二、不適用解除權之商品」): what it excludes is the section below it,
         # up to the next title of the same level
         own = _item_marker(hit.prep, c)
@@ -652,7 +665,7 @@ def _grants_right(text: str) -> bool:
 
 
 # a list item that puts goods back under the 7-day right is not part of the exclusion
-_INCLUSION = re.compile(r"(?:仍|均|皆|亦|一律)(?:可)?適用|仍(?:得|可|享有)|不在此限")
+_INCLUSION = re.compile(r"(?:仍然?|均|皆|亦|一律|同樣|一樣)(?:可)?適用|仍然?(?:得|可|享有)|不在此限")
 
 
 def _includes(text: str) -> bool:
@@ -694,6 +707,13 @@ def _subsection_title(cl: list[Clause], clause: Clause) -> bool:
         return False
     x = cl[clause.index + 1]
     return x.line_start and x.marker not in ("", clause.marker)
+
+
+def _table_header(cl: list[Clause], clause: Clause) -> bool:
+    """A table's header row (「不適用七日解除權之商品 | 條件」) over its rows: its rows are its items."""
+    # (normalised text: the extractor's 「 | 」 reads 「|」)
+    return (clause.line_start and "|" in clause.text and clause.index + 1 < len(cl)
+            and cl[clause.index + 1].line_start and "|" in cl[clause.index + 1].text)
 
 
 # a note in brackets after a title (「不適用七日解除權之商品(依…準則第二條,並於商品頁面事先告知)」)
