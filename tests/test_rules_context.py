@@ -128,6 +128,9 @@ def test_rows_of_labels_and_values_stay_rows():
     assert normalize(rows).text.count("\n") == 2
     results = {r.rule_id: r.status for r in evaluate([Document("t.txt", rows)], PACK, assume_terms=True, only=["M08"])}
     assert results["M08"] is Status.PASS  # the refund in the row above is not the payment row's
+    # a table's rows as the extractor writes them (「a | b | c」) are lines of their own too
+    table = "照片客製杯（依您上傳之照片印製） | 不適用 | 屬依消費者要求所為之客製化給付\n所有商品有破損或瑕疵 | 可以 | 運費由我們負擔\n您於收到商品之日起七日內可以通知我們解除契約，無須說明理由。"
+    assert normalize(table).text.count("\n") == 2
     # a wrapped sentence whose next line only happens to hold a colon later still joins
     assert "\n" not in normalize("本公司之客服聯絡方式與服務時間如下，請消費者於上班時間來電洽詢本公司客服\n人員：週一至週五").text.strip()
 
