@@ -194,8 +194,10 @@ def eval_cmd(corpus_dir, fmt, rules_path, errors):
     例：python -m compliance eval tests/corpus --errors
     """
     from .evaluation import CorpusError, evaluate_corpus
+    from .match import scan_eagerly
 
     pack = _pack(rules_path)
+    scan_eagerly()  # a corpus is a long run (compliance.match.scan_eagerly)
     try:
         report = evaluate_corpus(corpus_dir, pack)
     except CorpusError as exc:

@@ -194,9 +194,11 @@ def analyze(db, scan_id, rules_path):
     """
     from rich.console import Console
 
+    from .match import scan_eagerly
     from .scan import ScanError, analyze as run_analyze
     from .store import StoreError
 
+    scan_eagerly()  # every site of a scan: a long run (compliance.match.scan_eagerly)
     try:
         ids = run_analyze(db, scan_id, rules_path=rules_path)
     except (ScanError, StoreError) as exc:

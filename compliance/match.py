@@ -92,21 +92,34 @@ _SCANNING: dict[int, list] = {}
 # spells the pattern out per first character: from 0.3 ms for a short pattern to 5 ms for the
 # longest), and the rewrite saves some 5-13 nanoseconds for each character the regex scans:
 # the break-even point, measured on the rule pack over corpus pages, is 300-2,300 scanned
-# characters per character of the pattern, median about 1,000. A regex is rewritten once the
-# characters it has really scanned (up to its first match, or the whole text) would have paid
-# for its rewrite about three times over, and never before SCAN_CHARS_BEFORE_REWRITE: a run that
-# ends sooner (a self-check, a scan of a few hundred small sites) is better off without the
-# rewrite, since it would not earn its cost back before the end; a long run (``eval``, a big
-# scan, ``analyze``) loses at most a few rewrites' cost, once per process. Measured: 1,000
-# documents of 10,000 characters go as fast as with a rewrite after 250,000 characters for
-# every regex, and the crawl bench's 200 small sites as fast as with no rewrite at all, which
-# the flat 250,000 made about 15% slower to judge.
+# characters per character of the pattern, median about 1,000. A run that knows it is long (a
+# scan's worker, ``eval``, ``analyze``) calls ``scan_eagerly`` and pays every rewrite at its
+# start. Otherwise a regex is rewritten once the characters it has really scanned (up to its
+# first match, or the whole text) would have paid for its rewrite about three times over, and
+# never before SCAN_CHARS_BEFORE_REWRITE: a run that ends sooner (a self-check of a site) is
+# better off without the rewrite, and a long one loses at most a few rewrites' cost.
 SCAN_CHARS_BEFORE_REWRITE = 250_000
 SCAN_CHARS_PER_PATTERN_CHAR = 3_000
 
 
+_EAGER = False
+
+
+def scan_eagerly() -> None:
+    """From now on, rewrite every regex literal-led the first time it scans, whatever its length:
+    for a run known to be long (a scan's worker, ``eval``, ``analyze``, the engine bench), which
+    pays all the rewrites at once, on its first document (a worker reads a sample at start for
+    that), rather than midway at each regex's break-even point."""
+    global _EAGER
+    _EAGER = True
+    for entry in _SCANNING.values():
+        entry[1] = min(entry[1], 1)
+
+
 def rewrite_after(rx: re.Pattern) -> int:
     """How many characters ``rx`` scans before ``scanning_form`` rewrites it."""
+    if _EAGER:
+        return 1
     written = _AS_WRITTEN.get(id(rx))
     source = written[1] if written is not None and written[0] is rx else rx
     return max(SCAN_CHARS_BEFORE_REWRITE, SCAN_CHARS_PER_PATTERN_CHAR * len(source.pattern))

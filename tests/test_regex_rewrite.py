@@ -181,3 +181,23 @@ def test_a_search_of_the_joined_pages_skips_only_patterns_in_none_of_them(monkey
     slow = [hits(s) for s in sites]
     assert fast == slow
     assert sum(1 for site in slow for h in site if not h) > 100  # the skip was tried many times
+
+
+def test_a_long_run_rewrites_every_regex_on_its_first_scan():
+    # (in a process of its own: scan_eagerly is for the whole of a long-running process)
+    import subprocess
+    import sys
+    code = (
+        "import re\n"
+        "from compliance import match\n"
+        "rx = match.with_first_chars(re.compile(r'(?:(?:本店|我們)(?:得|可)|店家得)取消(?:訂單)?'))\n"
+        "assert match.scanning_form(rx, 10) is rx\n"
+        "match.scan_eagerly()\n"
+        "fast = match.scanning_form(rx, 10)\n"
+        "assert fast is not rx and not fast.pattern.startswith('(?=')\n"
+        "other = match.with_first_chars(re.compile(r'(?:本公司|我們)保留(?:修改|變更)之權利'))\n"
+        "assert match.scanning_form(other, 1) is not other\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=str(__import__("pathlib").Path(__file__).resolve().parents[1]))
+    assert proc.returncode == 0, proc.stderr
