@@ -266,8 +266,8 @@ _TERMS_SIGNALS = [
 ]
 _NEWS = re.compile(r"記者|報導|報導指出|表示|指出|據了解|呼籲|民眾|網友|消基會|消保官|提醒|業者|投訴|申訴案")
 _BLOG = with_first_chars(re.compile(pattern_form(r"開箱|心得|分享|留言|追蹤|業配|推薦|延伸閱讀|網友|部落格|文章|食譜|料理|步驟|材料|好吃|大推|實測|(?<![本])我(?![們司])")))
-# a shop owner writing the shop's own rules in the first person: 「我會馬上補寄」, 「我們出貨那天
-#起算」, 「我會轉成折價券寄到你信箱」 (a blogger writes what they bought, received and thought)
+# a shop owner writing the shop's own rules in the first person: 「我會馬上補寄」, 「我們出貨那天起算」,
+# 「我會轉成折價券寄到你信箱」 (a blogger writes what they bought, received and thought)
 _SELLER_I = with_first_chars(re.compile(pattern_form(
     r"我(?:們)?(?:都|就|也|一律|通常|會先|才)?(?:會|可以|負責|幫你|替你|給你)(?:馬上|直接|先|主動|依法|再|幫你|替你)?"
     r"(?:出貨|寄出|寄給你|補寄|換新|退款|退錢|退還|退給你|轉成|通知你|主動通知|調整|開放預購|處理|修理|聯絡你|回覆你)"
