@@ -275,6 +275,8 @@ _SELLER_I = with_first_chars(re.compile(pattern_form(
     # the owner doing something for the customer it addresses (「我會先跟您確認」, 「我幫您出運費」)
     r"|我(?:們)?[^。,;\n!?]{0,8}?(?:幫|替|給|跟|通知|聯絡|回覆|寄給|退給|取消)(?:您|你|妳)")))
 _OWN_SHOP_INFO = re.compile(r"統一編號|負責人")
+# the writer says who they are at the top: the shop's owner (「我是老周，…工作室的店長」, 「【店長的話】」)
+_OWNER_SELF = re.compile(r"我是[^。\n]{0,30}?(?:店長|店主|老闆|負責人|創辦人)|(?:店長|店主|老闆)的話")
 _CONTRACT = re.compile(r"本條款|本契約|本須知|本規範|本政策|本規定|本說明|應於|不得|恕不|概不|得於|須於|規定|條款|消費者保護法|解除契約|退換貨|退款|運費|付款|訂單")
 _SELF = re.compile(r"本(?:公司|網站|站|店|商店|賣場|平臺|商城|品牌)|我們|敝(?:公司|店)|本條款|本契約|本服務")
 
@@ -374,7 +376,8 @@ def looks_like_terms(text: str, original: str | None = None) -> bool:
     blog, contract = len(scanning_form(_BLOG, n).findall(text)), len(scanning_form(_CONTRACT, n).findall(text))
     if blog >= 6 and blog > 2 * contract:
         # unless it is the shop's owner who says 我, giving the shop's details and its own rules
-        return bool(_OWN_SHOP_INFO.search(text)) and len(scanning_form(_SELLER_I, n).findall(text)) >= 4
+        acts = len(scanning_form(_SELLER_I, n).findall(text))
+        return (bool(_OWN_SHOP_INFO.search(text)) and acts >= 4) or (bool(_OWNER_SELF.search(text[:600])) and acts >= 2)
     return True
 
 

@@ -93,7 +93,7 @@ _ANSWER_PERMITS = re.compile(r"(?:內|之內|以內)?[^,;。]{0,4}?(?:都|皆|�
 _QUESTION_END = re.compile(r"[?嗎]$|^(?:q\d*[.:]|問:)")
 _DENIED_BEFORE = re.compile(r"(?:沒有|並無|未提供|不提供|不享有|無法享有|不給|放棄|拋棄)(?:提供|享有)?(?:所謂的?)?$")
 _DENIED_AFTER = re.compile(r"(?:期|期間|服務|權)?[^,;。]{0,3}?(?:恕不|概不|不|無法|並不|一律不)(?:提供|適用|享有|接受|受理)")
-_TRADER_STEP = re.compile(r"(?:" + MACROS["TRADER"] + r"|客服|專人|物流|宅配|快遞)(?:人員)?(?:會|將|應|即|均|都|約|也)?(?:於|在)?(?:約|大約|大概)?$")
+_TRADER_STEP = re.compile(r"(?:" + MACROS["TRADER"] + r"|客服|專人|業務|物流|宅配|快遞)(?:人員)?(?:會|將|應|即|均|都|約|也)?(?:於|在)?(?:約|大約|大概)?$")
 
 
 def check_withdrawal_period(rule: Rule, ctx: Context) -> Result:
@@ -631,6 +631,8 @@ def _exclusion_items(hit: Hit, list_intro) -> list[Clause]:
             # topic (the next FAQ question, 「除這兩種以外…」) ends the list
             topic = c.topic if c.topic and c.index + 1 < len(cl) and cl[c.index + 1].topic == c.topic else None
             for x in cl[c.index + 1:c.index + 9]:
+                if _table_header(cl, x) and not items:
+                    continue  # the header row of the table the intro announces (「商品 | 準則依據 | 說明」)
                 if topic is not None and x.line_start and x.topic != topic:
                     break
                 # (pieces of the intro's own line, 「…拒絕退貨：1.…;2.…」, are its items)
