@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from . import __version__
-from .match import finds_across_joins, negated, scanned, scanning_form, with_first_chars
+from .match import finds_across_joins, negated, scan_entry, scanned, scanning_form, with_first_chars
 from .models import Document, Evidence, Kind, Report, Result, Status, Target
 from .normalize import Normalized, normalize, pattern_form, self_names
 from .rules import Pattern, Rule, RulePack, load_pack
@@ -147,15 +147,17 @@ class Context:
         and (unless `negatable: false`) not governed by a protective construction.
         With ``limit``, stop once that many hits are found (presence needs only one)."""
         hits: list[Hit] = []
-        rx = scanning_form(pattern.match)  # the same matches, found faster once used often
+        entry = scan_entry(pattern.match)
+        rx = entry[2]  # the same matches, found faster once the regex has been used often
+        counting = entry[1] > 0  # (what it scans is counted only until it is rewritten)
+        chars = 0
         if len(self.views) > 1 and finds_across_joins(pattern.match):
             m = rx.search(self.joined)
             if m is None:
-                scanned(pattern.match, len(self.joined))
+                if counting:
+                    scanned(pattern.match, len(self.joined))
                 return hits  # in none of the pages: one search of them all says so
             chars = m.start()
-        else:
-            chars = 0
         for p, text, view_clauses in self.views:
             pos = 0
             while limit is None or len(hits) < limit:
@@ -199,7 +201,8 @@ class Context:
                             continue
                         s, m = clause.start + m2.start(), m2
                 hits.append(Hit(p, p.clauses[clause.index], s, s + (m.end() - m.start()), pattern))
-        scanned(pattern.match, chars)
+        if counting:
+            scanned(pattern.match, chars)
         return hits
 
     @staticmethod

@@ -138,6 +138,15 @@ def scanning_form(rx: re.Pattern, chars: int = 0) -> re.Pattern:
     return entry[2]
 
 
+def scan_entry(rx: re.Pattern) -> list:
+    """[rx, characters still to scan before its rewrite (≤ 0: rewritten), the form to scan with]:
+    a caller that scans often reads the form from it, and counts only while the count is > 0."""
+    entry = _SCANNING.get(id(rx))
+    if entry is None:
+        entry = _SCANNING[id(rx)] = [rx, rewrite_after(rx), rx]
+    return entry
+
+
 def scanned(rx: re.Pattern, chars: int) -> None:
     """Count ``chars`` characters scanned by ``rx`` (as given to ``scanning_form``); rewrite it
     when they have paid for it."""
