@@ -116,26 +116,17 @@ def scan_eagerly() -> None:
         entry[1] = min(entry[1], 1)
 
 
+def _as_written(rx: re.Pattern) -> re.Pattern:
+    """The regex as the rule wrote it, without ``with_first_chars``' lookahead."""
+    written = _AS_WRITTEN.get(id(rx))
+    return written[1] if written is not None and written[0] is rx else rx
+
+
 def rewrite_after(rx: re.Pattern) -> int:
     """How many characters ``rx`` scans before ``scanning_form`` rewrites it."""
     if _EAGER:
         return 1
-    written = _AS_WRITTEN.get(id(rx))
-    source = written[1] if written is not None and written[0] is rx else rx
-    return max(SCAN_CHARS_BEFORE_REWRITE, SCAN_CHARS_PER_PATTERN_CHAR * len(source.pattern))
-
-
-def scanning_form(rx: re.Pattern, chars: int = 0) -> re.Pattern:
-    """The regex to scan pages with: ``rx`` itself until it has scanned enough characters in this
-    process to pay for its rewrite (``rewrite_after``), then its literal-led form
-    (``literal_led``), which finds the same matches several times faster. ``chars`` is what this
-    scan will cost; a caller that learns it only afterwards passes it to ``scanned`` instead."""
-    entry = _SCANNING.get(id(rx))
-    if entry is None:
-        entry = _SCANNING[id(rx)] = [rx, rewrite_after(rx), rx]
-    if entry[1] > 0 and chars:
-        scanned(rx, chars)
-    return entry[2]
+    return max(SCAN_CHARS_BEFORE_REWRITE, SCAN_CHARS_PER_PATTERN_CHAR * len(_as_written(rx).pattern))
 
 
 def scan_entry(rx: re.Pattern) -> list:
@@ -147,17 +138,25 @@ def scan_entry(rx: re.Pattern) -> list:
     return entry
 
 
+def scanning_form(rx: re.Pattern, chars: int = 0) -> re.Pattern:
+    """The regex to scan pages with: ``rx`` itself until it has scanned enough characters in this
+    process to pay for its rewrite (``rewrite_after``), then its literal-led form
+    (``literal_led``), which finds the same matches several times faster. ``chars`` is what this
+    scan will cost; a caller that learns it only afterwards passes it to ``scanned`` instead."""
+    entry = scan_entry(rx)
+    if entry[1] > 0 and chars:
+        scanned(rx, chars)
+    return entry[2]
+
+
 def scanned(rx: re.Pattern, chars: int) -> None:
     """Count ``chars`` characters scanned by ``rx`` (as given to ``scanning_form``); rewrite it
     when they have paid for it."""
-    entry = _SCANNING.get(id(rx))
-    if entry is None:
-        entry = _SCANNING[id(rx)] = [rx, rewrite_after(rx), rx]
+    entry = scan_entry(rx)
     if entry[1] > 0:
         entry[1] -= chars
         if entry[1] <= 0:
-            written = _AS_WRITTEN.get(id(rx))
-            entry[2] = literal_led(written[1] if written is not None and written[0] is rx else rx) or rx
+            entry[2] = literal_led(_as_written(rx)) or rx
 
 
 def _first_chars(pattern: str) -> frozenset | None:

@@ -559,16 +559,14 @@ def _exclusion_subject(hit: Hit, list_intro) -> str:
     it introduces (「下列商品不適用…:」) or closes (「以上商品恕不退換」)."""
     c = hit.clause
     question = c.topic if c.topic and _QUESTION_END.search(c.topic) else ""  # an FAQ answer's question
-    before = []
+    before = ""
     if not c.line_start and (_REFERS_BACK.search(c.text) or not names_goods(c.text)):
         # 「…之皮件，屬客製化給付。…此類商品不適用第9條之解除權」: the goods are named
         # earlier in the same paragraph
-        i = c.index
-        while i > 0 and not hit.prep.clauses[i].line_start:
-            i -= 1
-            before.insert(0, hit.prep.clauses[i].text)
+        before = _paragraph_before(hit)
     heading = "" if _PAGE_TITLE.search(c.heading) and names_goods(c.text) else c.heading
-    return " ".join([heading, question] + before + [c.text] + [x.text for x in _exclusion_items(hit, list_intro)])
+    return " ".join([heading, question] + ([before] if before else []) + [c.text]
+                    + [x.text for x in _exclusion_items(hit, list_intro)])
 
 
 # (「前述七日解除權」, 「上述期間」 refer back to the right or its terms, not to goods)
