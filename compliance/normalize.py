@@ -277,7 +277,7 @@ def self_names(text: str) -> list[str]:
     for rx in (_ALIAS_DECL, _TITLE):
         for m in rx.finditer(text[:20000]):
             add(m.group(1))
-            if rx is _ALIAS_DECL and _OWN_ALIAS.fullmatch(m.group(1)):
+            if rx is _ALIAS_DECL and _OWN_ALIAS.fullmatch(m.group(1)) and not _DOCUMENT_WORD.fullmatch(m.group(1)):
                 declared.add(m.group(1))  # 「（以下簡稱「本學苑」）」: a 本-word of its own
             elif rx is _ALIAS_DECL and m.group(1) in _PARTY_WORDS:
                 # 「康田生技股份有限公司（以下簡稱乙方）」: a contract's party word is the trader
@@ -306,6 +306,9 @@ _PARTY_WORDS = ("甲方", "乙方", "賣方", "出賣人")
 _CONSUMER_BEFORE = re.compile(r"會員|消費者|顧客|客戶|用戶|使用者|買家|買方|訂購人|購買人|學員|家長|訂戶")
 # a 本-word a document declares for itself that {TRADER} does not know (本學苑, 本藥局)
 _OWN_ALIAS = re.compile(r"本[\u4e00-\u9fff]{1,4}")
+# 「（下稱「本協議」）」, 「（下稱「本服務」）」: the terms or the service, not the trader
+_DOCUMENT_WORD = re.compile(
+    r"本(?:協議|條款|約定|約款|契約|合約|約|須知|規範|辦法|政策|聲明|規則|說明|服務|活動|方案|商品|課程|計畫|章程|細則)(?:書)?")
 # what a trader does in its terms, right after its name
 _ACTS = ("得", "將", "會", "保留", "有權", "應", "可", "不得", "不會", "已", "承諾", "保證", "享有", "負責", "提供")
 
