@@ -183,7 +183,8 @@ class Normalized:
 # that does not start a new item, continues the sentence.
 _SOFT_BREAK = re.compile(
     r"\n(?<=[^\s。．.!?;:！？；：」』）)]\n)"  # (the newline first: re scans for it fast)
-    r"(?=[^\s・•●○■□◆◇★☆▶►▸*※\-－(（QqAaＱＡ問答【♡♥❤▪▫‧◎◉✔✓✅✿❀➤→])"  # (decorative bullets too)
+    # (decorative bullets too, and an emoji that opens a line: 「🥮 月餅…」, 「⚠️ …」)
+    r"(?=[^\s・•●○■□◆◇★☆▶►▸*※\-－(（QqAaＱＡ問答【♡♥❤▪▫‧◎◉✔✓✅✿❀➤→\u2600-\u27bf\U0001f300-\U0001faff])"
     # a digit or CJK numeral continues the sentence unless it numbers a new item
     # (「為契約之\n一部分」 vs 「\n一、」, 「\n1,000 元」 vs 「\n1. 」, 「\n第三條」)
     r"(?![0-9０-９]{1,2}[.．、)）](?![0-9０-９])|[一二三四五六七八九十]{1,3}[、．.]|第[一二三四五六七八九十百零〇0-9０-９]+[條章節點項款])"
