@@ -212,7 +212,7 @@ class Context:
         text = clause.text
         # a proviso in the next sentence (「…為管轄法院。但…不在此限」) belongs to this clause
         context = text + following.text if following is not None and (
-            _PROVISO.match(following.text) or _VENUE_SAVING.search(following.text, 0, 40)) else text
+            _PROVISO.match(following.text) or _SAVING_NEXT.search(following.text, 0, 60)) else text
         if preceding is not None and _REMAINDER.match(text):
             # 「…得向消費關係發生地之法院起訴。其餘情形以臺北地方法院為管轄法院」: the sentence
             # before says what the remainder is the rest of
@@ -257,7 +257,10 @@ _PROVISO = re.compile(r"(?:但|惟|然|不過|除此之外|另|逾期|逾時|否
                       r"|(?:消費者|會員|您|你|妳|買家|顧客|用戶|客戶)?(?:如|若|倘|如果|倘若)(?:能|可|有|另有)?(?:提出|舉證|提供|證明))")
 # the venue statutes saved in the next sentence (「…為第一審管轄法院。前述約定不影響消費者保護法第四十七條…」,
 # 「…；消費者依消費者保護法第四十七條…另有管轄法院者，從其規定」): only P08's saving names them
-_VENUE_SAVING = re.compile(r"第47條|第四十七條|消費關係發生地|第436條之9|第四百三十六條之九|436-9|小額訴訟")
+# and the consumer's evidence saved there (「…依本館紀錄認定；如您持有足以證明不同事實之收據…仍得提出
+# 反證，不以本館之紀錄為限」): only P07's rebuttal names them
+_SAVING_NEXT = re.compile(r"第47條|第四十七條|消費關係發生地|第436條之9|第四百三十六條之九|436-9|小額訴訟"
+                          r"|不以[^。;]{0,16}(?:紀錄|記錄|資料)為限|(?:提出|舉證)(?:其他|反)(?:資料|證據|證明)?")
 # a sentence about the cases the one before leaves over (「其餘情形」, 「除前述情形外」)
 _REMAINDER = re.compile(r"(?:其餘|其他情形|除此之外|除(?:前述|上述|前項|前開|此)(?:情形|情況|規定)?(?:之)?外)")
 
