@@ -192,6 +192,7 @@ _SOFT_BREAK = re.compile(
 # a row of a table or list of labels (「限購規定：…」 under 「訂購流程：…」) is a line of its own
 _ROW = re.compile(r"[\u4e00-\u9fffA-Za-z]{2,8}[:：](?![/\d])")
 _SOFT_MIN_LINE = 20
+_EMOJI_LED = re.compile(r"[ \t\u3000]*[\u2600-\u27bf\U0001f300-\U0001faff]")
 
 
 def _join_soft_breaks(text: str) -> str:
@@ -206,6 +207,8 @@ def _join_soft_breaks(text: str) -> str:
             return "\n"  # one labelled row after another
         if " | " in text[line_start:m.start()]:
             return "\n"  # a table's row (the extractor writes its cells 「a | b | c」) ends at its line
+        if _EMOJI_LED.match(text, line_start):
+            return "\n"  # a social post's emoji item (「💸 退款一律轉成購物金…」) is not hard-wrapped prose
         return " "
 
     return _SOFT_BREAK.sub(repl, text)  # same length: offsets stay valid
