@@ -31,7 +31,8 @@ def _period_candidates(rule: Rule, ctx: Context):
         if not (context.search(c.text) or question or context.search(c.heading)):
             continue  # (under 「關於退貨」, 「收到後有10天可以考慮」 speaks of the withdrawal period)
         for d in durations(c.text):
-            tail = c.text[d.end:d.end + 28]
+            # (a parenthesis right after it, 「到貨後七天內（以送達日的隔天開始算），您可以…」, is read past)
+            tail = _PAREN_AFTER.sub(r"\1", c.text[d.end:d.end + 64], count=1)[:28]
             head = c.text[max(0, d.start - 14):d.start]
             m_after = after.match(tail)
             if not (m_after or before.search(c.text[max(0, d.start - 24):d.start])
@@ -64,6 +65,7 @@ def _period_candidates(rule: Rule, ctx: Context):
 
 
 _REFUND_BEFORE = re.compile(r"refund")
+_PAREN_AFTER = re.compile(r"^((?:內|之內|以內)?)\([^()]{1,30}\)")
 _COUNTED = re.compile(r"(?:之|的)?(?:紀錄|記錄|次數|率|件數|筆數)")
 _STATUTORY_GRANT = re.compile(r"解除(?:本)?契約")
 _NO_REASON = re.compile(r"(?:無須|無需|不需|不須|毋須|不必|不用)(?:說明|附|提出|告知)?(?:任何)?理由")
