@@ -801,6 +801,9 @@ UNLAWFUL = [
        r"服飾|衣服|衣物|上衣|褲子|外套|洋裝|鞋|包包|飾品|配件|首飾|手錶|3c|電子產品|手機|電腦|筆電|平板|耳機|相機|家電|家具|寢具|燈具|玩具|文具|書籍|圖書|雜貨|生活用品|廚具|餐具|香氛|蠟燭|杯|" + _ORDINARY_GOODS + r"|商品一經售出|所有商品|全部商品|全館商品|本店商品|本站商品|任何商品"),
 ]
 _OPENED_RE = re.compile(_OPENED)
+_LIVE = re.compile(r"活體|有生命|生命體|活魚|活蝦|植株|苗木|樹苗|盆栽|植栽|盆花|觀賞魚|水族生物|爬蟲|昆蟲活餌|活餌")
+_LIVE_PERISHABLE = re.compile(r"易於腐敗|易腐|保存期限?(?:較|很|僅|只有|約|為)?(?:短|\d|[一二三四五六七八九十])|賞味期")
+_LIVE_LABEL = "活體動植物（是否屬易於腐敗、保存期限較短之商品，須個案判斷）"
 _ORDINARY = next(c for c in UNLAWFUL if c.key == "ordinary")
 _SHOP_NAME = re.compile(r"(?:" + _ORDINARY.pattern.pattern + r")(?:線上商店|網路商店|購物網|商城|專賣店|專門店|旗艦店|商行|工作室|生活館|小舖|小鋪|[行店館舖鋪坊社屋])")
 _FAKE_CUSTOM = next(c for c in UNLAWFUL if c.key == "fake_custom")
@@ -923,6 +926,12 @@ def classify_exclusion(subject: str) -> Placement:
     hard_unlawful = [c for c in unlawful if c.key != "ordinary"]
     if hard_unlawful:
         return Placement("unlawful", tuple(c.label for c in hard_unlawful), "不在準則第2條所列合理例外範圍")
+    if _LIVE.search(subject) and not _LIVE_PERISHABLE.search(subject) \
+            and not (lawful and {c.key for c in lawful} != {"perishable"}):
+        # 「活體植栽（苗木、盆花）因屬有生命之商品…」, 「觀賞魚、螯蝦等活體生物」: living goods may
+        # wither or die, but whether they are 易於腐敗 (準則 §2(1)) a person must judge, unless
+        # the clause shows it (「活體麵包蟲（保存期限約 7～10 天）」, 「活餌等易於腐敗…之餌料」)
+        return Placement("review", (_LIVE_LABEL,), "商品類別是否屬準則第2條所列例外，須個案判斷")
     if lawful and unlawful and not ({c.key for c in lawful} == {"custom"} and _SPEC.search(subject)):
         # 「眼鏡及隱形眼鏡」: ordinary goods listed beside lawful ones are excluded unlawfully
         # (customisation to the consumer's specification is lawful whatever the goods:
