@@ -515,7 +515,8 @@ _UNAFFECTED = re.compile(r"(?:不影響|不妨礙|無損|不減損|不限制|不
 _NEGATION_WINDOW = 12
 # 「不得以任何名目收取費用或自退款中扣除」: a verb phrase joined by 或/及 to a negated one, in the
 # same phrase, is negated too (what lies between the negator and the hit, ending in the coordinator)
-_COORDINATED = re.compile(r"[^,;:。、]*(?:或是|或者|以及|或|及)(?:自|從|由|向|對|將|再)?")
+# (「不會以此拒絕退貨或逕自收取固定整新費」: the joined phrase may lead up to the hit with a few words)
+_COORDINATED = re.compile(r"[^,;:。、]*(?:或是|或者|以及|或|及)(?:自|從|由|向|對|將|再|逕自|逕行|另行|另外|額外)?(?:收取|加收|酌收|扣除|扣|收)?(?:任何|固定|額外)?")
 _COORDINATION_WINDOW = 30
 _PROTECTIVE_MENTION = re.compile(
     r"(?:不會|不得|絕不|並不|從不|決不|沒有|不再|未曾|無)(?:在|於)?[^,;:。]{0,14}?"
