@@ -843,6 +843,10 @@ _NOT_CUSTOM = re.compile(r"[^。;]*(?:不算|不屬於?|不是|並非|不視為|
 _STILL_RETURNABLE = re.compile(r"[^。;]*(?:仍然|仍|還是|依然|照樣)(?:可以|可|得|能)(?:辦理|申請)?(?:退|解除)[^。;]*")
 
 
+_KEPT_SENTENCE = re.compile(r"[^。;]*(?:也|亦|一樣|同樣|仍然|仍|還是|依然|照樣)(?:都|均|皆)?(?:可以|可|得|能)(?:辦理|申請)?(?:退|解除)[^。;]*")
+_REFUSES = re.compile(r"不適用|恕不|不接受|不受理|無法|不能|不可|不得|不退|不予|謝絕|排除|除外")
+
+
 def _fake_custom(subject: str) -> bool:
     """「客製化」 claimed for goods the consumer only picked from the catalogue (G4)."""
     if "客製" in subject or "訂製" in subject or "客制" in subject:
@@ -919,7 +923,10 @@ def classify_exclusion(subject: str) -> Placement:
     # the shop's own name (「明亮眼鏡行購物條款」, 「小鹿服飾店」) in a heading is no goods, nor are
     # the goods the clause keeps under the right (「…不適用七日解除權，其餘書籍均可於七日內退貨」)
     rest = _OTHERS_RETURNABLE.sub("□", _SHOP_NAME.sub("□", rest))
-    unlawful = [c for c in UNLAWFUL if c.pattern.search(subject if c.key != "ordinary" else rest)
+    # a sentence that keeps the right for goods (「特價品、組合包、福袋也都可以退，沒有例外」)
+    # names goods that are not excluded
+    kept = _KEPT_SENTENCE.sub(lambda m: m.group() if _REFUSES.search(m.group()) else "□", subject)
+    unlawful = [c for c in UNLAWFUL if c.pattern.search(kept if c.key != "ordinary" else rest)
                 and c.key != "fake_custom"] + ([_FAKE_CUSTOM] if fake_custom else [])
     grey = [c for c in GREY if c.pattern.search(rest)]
     # "ordinary" words can co-occur with lawful ones in a list (內衣 is 衣物): a lawful
