@@ -157,11 +157,19 @@ _TITLE_PUNCT = re.compile(r"[,;:、。!?()]")
 def _numbered_title(line: str, lines: list[str], i: int) -> bool:
     """Is this numbered line (「5. 七日解除權」) a section title: short, without punctuation,
     and followed by a paragraph rather than by the next item of a list (「1. 生鮮食品」)?"""
-    if len(line) > _TITLE_ITEM_MAX or _TITLE_PUNCT.search(line):
+    if len(line) > _TITLE_ITEM_MAX:
+        return False
+    mark = _ITEM_MARK.match(line)
+    if _TITLE_PUNCT.search(line, mark.end() if mark else 0):
         return False
     for nxt in lines[i + 1:i + 3]:
         if nxt:
-            return len(nxt) > 30 and not _ITEM_MARK.match(nxt)
+            if _ITEM_MARK.match(nxt):
+                # 「六、七日解除權」 over 「1. 會員得於…」: items of a lower level under it
+                # (a CJK or article number over items numbered otherwise)
+                kind = marker_type(line)
+                return kind in ("article", "cjk") and marker_type(nxt) not in ("", kind, "bullet")
+            return len(nxt) > 30
     return False
 
 

@@ -566,7 +566,12 @@ def _exclusion_subject(hit: Hit, list_intro) -> str:
         # 「…之皮件，屬客製化給付。…此類商品不適用第9條之解除權」: the goods are named
         # earlier in the same paragraph
         before = _paragraph_before(hit)
-    heading = "" if _PAGE_TITLE.search(c.heading) and names_goods(c.text) else c.heading
+    heading = c.heading
+    if names_goods(c.text) and (_PAGE_TITLE.search(heading) or (
+            heading and classify_exclusion(before + " " + c.text).verdict == "lawful")):
+        # a page title, or a section's name (「團購與企業訂單」) above a clause that names its own
+        # lawfully excluded goods (「加印公司名稱…之禮盒，屬依您要求之客製化給付」), is no goods
+        heading = ""
     return " ".join([heading, question] + ([before] if before else []) + [c.text]
                     + [x.text for x in _exclusion_items(hit, list_intro)])
 
