@@ -348,6 +348,14 @@ def check_withdrawal_restrictions(rule: Rule, ctx: Context) -> Result:
                 again = classify_exclusion(f"{earlier} {subject}")
                 if again.verdict == "lawful":
                     placement = again
+        elif placement.verdict == "review" and placement.reason.startswith("未載明") and h.pattern is exclusion:
+            # 「…經您事先同意後才寄出；序號寄出後不適用七天退貨」: the condition (consent, opening)
+            # is stated in the sentence before, in the same paragraph
+            earlier = _paragraph_before(h)
+            if earlier:
+                again = classify_exclusion(f"{earlier} {subject}")
+                if again.verdict == "lawful":
+                    placement = again
         if _WAIVER.search(trigger) and not _LAWFUL_VERDICT_WORDS.search(subject):
             # 「同意放棄七日解除權」, 「不適用消費者保護法第十九條」: the right itself is waived
             placement = type(placement)("unlawful", ("拋棄或排除消保法第19條之解除權",), "依同條第5項其約定無效")
