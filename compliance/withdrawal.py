@@ -581,7 +581,36 @@ def _exclusion_subject(hit: Hit, list_intro) -> str:
         # lawfully excluded goods (「加印公司名稱…之禮盒，屬依您要求之客製化給付」), is no goods
         heading = ""
     return " ".join([heading, question] + ([before] if before else []) + [c.text]
-                    + [x.text for x in _exclusion_items(hit, list_intro)])
+                    + [x.text for x in _exclusion_items(hit, list_intro)] + _annex(hit))
+
+
+# 「附件二所列商品…不適用前條解除權」: the goods are the rows of the annex the clause names
+_ANNEX_REF = re.compile(r"(附件|附表)([一二三四五六七八九十\d]{1,3})(?:所列|所載|所示|之|中|列)")
+
+
+def _annex(hit: Hit) -> list[str]:
+    """The table or list of the annex an exclusion refers to (empty when there is none)."""
+    m = _ANNEX_REF.search(hit.clause.text)
+    if m is None:
+        return []
+    text = hit.prep.norm.text
+    # (the annex's title: a short line of its own, 「附件二　不適用七日解除權之商品」)
+    title = re.compile(r"(?:^|\n)[ \t]*" + m.group(1) + m.group(2) + r"(?![一二三四五六七八九十\d])[^\n。;]{0,36}\n")
+    t = next((t for t in title.finditer(text) if not (t.start() <= hit.start <= t.end())), None)
+    if t is None:
+        return []
+    rows: list[str] = []
+    for line in text[t.end():t.end() + 3000].split("\n"):
+        if not line.strip():
+            continue
+        if "|" in line or _ITEM_START.match(line):
+            rows.append(line)
+        elif rows or len(line) > 40:
+            break  # the annex's rows end at the first line of prose
+    return rows
+
+
+_ITEM_START = re.compile(r"\s*(?:[・•●○■□◆◇★☆▶►*※-]|\d{1,2}[.、)]|\([一二三四五六七八九十\d]{1,2}\)|[一二三四五六七八九十]{1,3}、)")
 
 
 # (「前述七日解除權」, 「上述期間」 refer back to the right or its terms, not to goods)
