@@ -843,6 +843,8 @@ _NOT_CUSTOM = re.compile(r"[^。;]*(?:不算|不屬於?|不是|並非|不視為|
 _STILL_RETURNABLE = re.compile(r"[^。;]*(?:仍然|仍|還是|依然|照樣)(?:可以|可|得|能)(?:辦理|申請)?(?:退|解除)[^。;]*")
 
 
+_CUT_TO_LENGTH = re.compile(r"(?:長度|尺寸|碼數|公分|米數)[^,;。]{0,10}(?:裁切|剪裁|裁剪|切割|剪下|剪開)|(?:裁切|剪裁|裁剪|切割)(?:成|為)?[^,;。]{0,6}(?:長度|尺寸|碼|公分)")
+_MADE_TO_SPEC = re.compile(r"量測|製作|版型|縫製|裁製|刻字|刻印|刻名|雕刻|燙金|繡字|繡名|照片|相片|量身|身材|身形|圖案|文字|logo|設計|姓名|名字|印製|印刷")
 _KEPT_SENTENCE = re.compile(r"[^。;]*(?:也|亦|一樣|同樣|仍然|仍|還是|依然|照樣)(?:都|均|皆)?(?:可以|可|得|能)(?:辦理|申請)?(?:退|解除)[^。;]*")
 _REFUSES = re.compile(r"不適用|恕不|不接受|不受理|無法|不能|不可|不得|不退|不予|謝絕|排除|除外")
 
@@ -945,6 +947,12 @@ def classify_exclusion(subject: str) -> Placement:
         # (customisation to the consumer's specification is lawful whatever the goods:
         # 「依您上傳之照片印製之馬克杯、抱枕」)
         return Placement("unlawful", tuple(c.label for c in unlawful), "一般商品與例外商品並列，一般商品不在準則第2條所列合理例外範圍")
+    if lawful and {c.key for c in lawful} == {"custom"} and _CUT_TO_LENGTH.search(subject) \
+            and not _MADE_TO_SPEC.search(subject):
+        # 「依您指定長度自整卷裁切之繡布」: stock cut to a length the consumer picks is a quantity
+        # chosen, or a customisation: a person must judge
+        return Placement("review", ("依指定長度裁切之商品（是否屬客製化給付須個案判斷）",),
+                         "商品類別是否屬準則第2條所列例外，須個案判斷")
     if lawful:
         missing = [c for c in lawful if c.condition and not c.condition.search(subject)]
         if missing:
