@@ -561,8 +561,10 @@ def negated(clause: str, hit_start: int) -> str | None:
     for m in _PROTECTIVE_BEFORE.finditer(window):
         pass
     if m is not None and "," not in window[m.end():] and not (
-            "、" in window[m.end():] and clause[hit_start:hit_start + 1] in "不無恕概沒拒謝婉"):
-        # (「不可取消、不可退」: a hit that carries its own negator after 、 is a new item)
+            ("、" in window[m.end():] or window[-1:] in "也亦且又")
+            and clause[hit_start:hit_start + 1] in "不無恕概沒拒謝婉"):
+        # (「不可取消、不可退」, 「不能取消也不能退貨」: a hit that carries its own negator after
+        # 、 or 也 is a new item)
         return m.group()
     window = before[-_COORDINATION_WINDOW:]
     m = None
@@ -844,7 +846,7 @@ _STILL_RETURNABLE = re.compile(r"[^。;]*(?:仍然|仍|還是|依然|照樣)(?:�
 
 
 _CUT_TO_LENGTH = re.compile(r"(?:長度|尺寸|碼數|公分|米數)[^,;。]{0,10}(?:裁切|剪裁|裁剪|切割|剪下|剪開)|(?:裁切|剪裁|裁剪|切割)(?:成|為)?[^,;。]{0,6}(?:長度|尺寸|碼|公分)")
-_MADE_TO_SPEC = re.compile(r"量測|製作|版型|縫製|裁製|刻字|刻印|刻名|雕刻|燙金|繡字|繡名|照片|相片|量身|身材|身形|圖案|文字|logo|設計|姓名|名字|印製|印刷")
+_MADE_TO_SPEC = re.compile(r"非(?:現有|既有|標準|制式)|特別(?:裁切|製作|訂製)|量測|製作|版型|縫製|裁製|刻字|刻印|刻名|雕刻|燙金|繡字|繡名|照片|相片|量身|身材|身形|圖案|文字|logo|設計|姓名|名字|印製|印刷")
 _KEPT_SENTENCE = re.compile(r"[^。;]*(?:也|亦|一樣|同樣|仍然|仍|還是|依然|照樣)(?:都|均|皆)?(?:可以|可|得|能)(?:辦理|申請)?(?:退|解除)[^。;]*")
 _REFUSES = re.compile(r"不適用|恕不|不接受|不受理|無法|不能|不可|不得|不退|不予|謝絕|排除|除外")
 
