@@ -255,10 +255,10 @@ def _as_trader(text: str, names: tuple[str, ...]) -> str:
 _PROVISO = re.compile(r"(?:但|惟|然|不過|除此之外|另|逾期|逾時|否則|如未|若未|未於"
                       # a rebuttal in the next sentence (「…以本公司系統紀錄為準；會員如能提出其他資料證明者…」)
                       r"|(?:消費者|會員|您|你|妳|買家|顧客|用戶|客戶)?(?:如|若|倘|如果|倘若)(?:能|可|有|另有)?(?:提出|舉證|提供|證明))")
-# the venue statutes saved in the next sentence (「…為第一審管轄法院。前述約定不影響消費者保護法第四十七條…」,
-# 「…；消費者依消費者保護法第四十七條…另有管轄法院者，從其規定」): only P08's saving names them
-# and the consumer's evidence saved there (「…依本館紀錄認定；如您持有足以證明不同事實之收據…仍得提出
-# 反證，不以本館之紀錄為限」): only P07's rebuttal names them
+# a saving stated in the next sentence without 但: the venue statutes (「…為第一審管轄法院。前述約定不影響
+# 消費者保護法第四十七條…」) or the consumer's own evidence (「…依本館紀錄認定；如您持有…之收據，仍得提出
+# 反證，不以本館之紀錄為限」). Only P08's and P07's `unless` name these words, so reading that sentence
+# with the clause before it changes nothing for the other rules.
 _SAVING_NEXT = re.compile(r"第47條|第四十七條|消費關係發生地|第436條之9|第四百三十六條之九|436-9|小額訴訟"
                           r"|不以[^。;]{0,16}(?:紀錄|記錄|資料)為限|(?:提出|舉證)(?:其他|反)(?:資料|證據|證明)?")
 # a sentence about the cases the one before leaves over (「其餘情形」, 「除前述情形外」)
