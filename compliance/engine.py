@@ -257,8 +257,8 @@ _PROVISO = re.compile(r"(?:但|惟|然|不過|除此之外|另|逾期|逾時|否
                       r"|(?:消費者|會員|您|你|妳|買家|顧客|用戶|客戶)?(?:如|若|倘|如果|倘若)(?:能|可|有|另有)?(?:提出|舉證|提供|證明))")
 # a saving stated in the next sentence without 但: the venue statutes (「…為第一審管轄法院。前述約定不影響
 # 消費者保護法第四十七條…」) or the consumer's own evidence (「…依本館紀錄認定；如您持有…之收據，仍得提出
-# 反證，不以本館之紀錄為限」). Only P08's and P07's `unless` name these words, so reading that sentence
-# with the clause before it changes nothing for the other rules.
+# 反證，不以本館之紀錄為限」). These are the words of P08's and P07's savings; another rule's `unless`
+# that names the same words (U02's 「不以…為限」) reads that sentence too.
 _SAVING_NEXT = re.compile(r"第47條|第四十七條|消費關係發生地|第436條之9|第四百三十六條之九|436-9|小額訴訟"
                           r"|不以[^。;]{0,16}(?:紀錄|記錄|資料)為限|(?:提出|舉證)(?:其他|反)(?:資料|證據|證明)?")
 # a sentence about the cases the one before leaves over (「其餘情形」, 「除前述情形外」)
