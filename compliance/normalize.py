@@ -289,6 +289,11 @@ def self_names(text: str) -> list[str]:
                 before = text[max(0, m.start() - 24):m.start()].rsplit("\n", 1)[-1]
                 if _COMPANY_SUFFIX.search(before) and not _CONSUMER_BEFORE.search(before):
                     declared.add(m.group(1))
+    # a contract's parties defined at the top: 「乙方：錶帶工場國際有限公司（代表人…）」,
+    # 「甲方（企業經營者）：慈光堂佛具有限公司」
+    for m in _PARTY_DEF.finditer(text[:3000]):
+        if not _CONSUMER_BEFORE.search(m.group(0)):
+            declared.add(m.group(1))
     # company names: find the suffix (a literal, fast), then read the name before it
     for m in _COMPANY_SUFFIX.finditer(text):
         window = text[max(0, m.start() - 14):m.end()]
@@ -307,6 +312,8 @@ def self_names(text: str) -> list[str]:
 
 
 _PARTY_WORDS = ("甲方", "乙方", "賣方", "出賣人")
+_PARTY_DEF = re.compile(r"(?:^|\n)[ \t]*(甲方|乙方)(?:\((?:企業經營者|賣方|出賣人|業者)\))?[ \t]*:[^\n]{0,24}?"
+                        r"(?:股份有限公司|有限公司|企業社|實業社|商行|工作室)")
 _CONSUMER_BEFORE = re.compile(r"會員|消費者|顧客|客戶|用戶|使用者|買家|買方|訂購人|購買人|學員|家長|訂戶")
 # a 本-word a document declares for itself that {TRADER} does not know (本學苑, 本藥局)
 _OWN_ALIAS = re.compile(r"本[\u4e00-\u9fff]{1,4}")
