@@ -194,6 +194,8 @@ def check_refund(rule: Rule, ctx: Context) -> Result:
             continue
         if _NO_STOCK.search(c.text):
             continue  # a refund because the trader cannot deliver is not the §19-2 refund after withdrawal
+        if _PAYMENT_DUE.search(c.text) and not _REFUND_WORD.search(c.text):
+            continue  # 「機關可開立請款單，於收貨後三十日內匯款」: the buyer's time to pay, not a refund
         found = durations(c.text)
         for k, d in enumerate(found):
             if answers_refund:
@@ -299,6 +301,8 @@ def _refund_duration(text: str, d, refund_rx, other_rx) -> bool:
 
 # the trader's own refund processing (「退款處理期約三週，視銀行作業而定」), hedged or not
 _OWN_PROCESSING = re.compile(r"退款(?:之|的)?(?:處理|作業|辦理)(?:期|時間|期間|天數|時程)")
+_PAYMENT_DUE = re.compile(r"請款|帳款|月結|付款期限|繳款期限")
+_REFUND_WORD = re.compile(r"退款|退費|退還|刷退|退刷")
 _NO_STOCK = re.compile(r"缺貨|無法出貨|無法供貨|無法交貨|斷貨|停產|無庫存|庫存不足")
 _FROM_REFUND = re.compile(r"(?:金額|款項)?(?:作業)?(?:完成|成功|入帳)?(?:之)?(?:後|日起|當日|之日|起)")
 _MONEY = re.compile(r"款項|價金|價款|金額|貨款|費用|退款|退費")
