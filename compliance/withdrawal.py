@@ -388,7 +388,10 @@ def check_withdrawal_restrictions(rule: Rule, ctx: Context) -> Result:
                       and (q.reason != _UNLISTED or names_goods(x.text))]
             if placed:
                 worst = max((q for _, q in placed), key=lambda q: _RANK[q.verdict])
-                if _RANK[worst.verdict] >= _RANK[placement.verdict]:
+                if _RANK[worst.verdict] >= _RANK[placement.verdict] or (
+                        worst.verdict == "lawful" and len(placed) == len(per)):
+                    # (every item lawful, each read with the intro: the list's words only mixed
+                    # across items, 「鮮花盆栽…(第一款)」 beside 「依您上傳之照片製作之相框花禮」)
                     placement = worst
                 flagged = [x for x, q in placed if q.verdict == placement.verdict]
         if (placement.reason == "全面排除七日解除權" and trigger and not _RETURN_VERB.search(trigger)):
@@ -665,7 +668,13 @@ def _exclusion_items(hit: Hit, list_intro) -> list[Clause]:
         # the clause that opens the list is item N of its own list; its items end where
         # item N+1 of that list begins (「三、下列商品不適用…：(一)…(二)…四、前項以外之商品…」)
         own = _item_marker(hit.prep, c)
-        if _BACK_TO_GOODS.search(c.text) or _PREVIOUS_ITEM.search(c.text):
+        back = _BACK_TO_GOODS.search(c.text)
+        named = re.match(r"[\u4e00-\u9fff]{2,}", c.text[back.end():]) if back else None
+        if named and not c.line_start and named.group()[:2] in _paragraph_before(hit):
+            # 「…康普茶、發酵氣泡飲…屬準則第2條第1款之商品。…：上述發酵飲不適用七日解除權」: the
+            # goods it points back to are named in its own paragraph, not in the items above
+            items = []
+        elif back or _PREVIOUS_ITEM.search(c.text):
             items = []
             for x in reversed(cl[max(0, c.index - 8):c.index]):
                 if (own and _item_marker(hit.prep, x) == own) or x.heading != c.heading:
