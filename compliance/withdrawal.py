@@ -698,7 +698,8 @@ def _exclusion_items(hit: Hit, list_intro) -> list[Clause]:
                     break
                 if own and not x.line_start and _item_marker(hit.prep, x) == own and not _same_line(c, x, cl):
                     break
-                if x.heading != c.heading or (_is_title(x) and x.marker in ("", "article", "cjk")):
+                # (a table's header row under the intro, 「商品 | 準則依據 | 說明」, heads its rows, not a new section)
+                if (x.heading != c.heading and "|" not in x.heading) or (_is_title(x) and x.marker in ("", "article", "cjk")):
                     # a short line under an intro that ends with 「：」 is an item (「①生鮮食品」,
                     # 「A. 報紙雜誌」); after prose items, or naming a topic, it is the next section
                     if not (c.text.rstrip().endswith(":") and _short_item(x)
