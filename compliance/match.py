@@ -847,6 +847,7 @@ _STILL_RETURNABLE = re.compile(r"[^。;]*(?:仍然|仍|還是|依然|照樣)(?:�
 
 _CUT_TO_LENGTH = re.compile(r"(?:長度|尺寸|碼數|公分|米數)[^,;。]{0,10}(?:裁切|剪裁|裁剪|切割|剪下|剪開)|(?:裁切|剪裁|裁剪|切割)(?:成|為)?[^,;。]{0,6}(?:長度|尺寸|碼|公分)")
 _MADE_TO_SPEC = re.compile(r"非(?:現有|既有|標準|制式)|特別(?:裁切|製作|訂製)|量測|製作|版型|縫製|裁製|刻字|刻印|刻名|雕刻|燙金|繡字|繡名|照片|相片|量身|身材|身形|圖案|文字|logo|設計|姓名|名字|印製|印刷")
+_KEPT_CUE = re.compile(r"(?:也|亦|一樣|同樣|仍然|仍|還是|依然|照樣)(?:都|均|皆)?(?:可以|可|得|能)(?:辦理|申請)?(?:退|解除)")
 _KEPT_SENTENCE = re.compile(r"[^。;]*(?:也|亦|一樣|同樣|仍然|仍|還是|依然|照樣)(?:都|均|皆)?(?:可以|可|得|能)(?:辦理|申請)?(?:退|解除)[^。;]*")
 _REFUSES = re.compile(r"不適用|恕不|不接受|不受理|無法|不能|不可|不得|不退|不予|謝絕|排除|除外")
 
@@ -929,7 +930,9 @@ def classify_exclusion(subject: str) -> Placement:
     rest = _OTHERS_RETURNABLE.sub("□", _SHOP_NAME.sub("□", rest))
     # a sentence that keeps the right for goods (「特價品、組合包、福袋也都可以退，沒有例外」)
     # names goods that are not excluded
-    kept = _KEPT_SENTENCE.sub(lambda m: m.group() if _REFUSES.search(m.group()) else "□", subject)
+    kept = subject
+    if _KEPT_CUE.search(subject):  # (the sentence regex runs only where a sentence may keep the right)
+        kept = _KEPT_SENTENCE.sub(lambda m: m.group() if _REFUSES.search(m.group()) else "□", subject)
     unlawful = [c for c in UNLAWFUL if c.pattern.search(kept if c.key != "ordinary" else rest)
                 and c.key != "fake_custom"] + ([_FAKE_CUSTOM] if fake_custom else [])
     grey = [c for c in GREY if c.pattern.search(rest)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .match import (DURATION_RE, MACROS, classify_exclusion, durations, event_after, event_before, goods_named_before,
+from .match import (DURATION_RE, GREY, MACROS, UNLAWFUL, classify_exclusion, durations, event_after, event_before, goods_named_before,
                     names_goods, negated)
 from .models import Evidence, Result, Status
 from .rules import Pattern, Rule
@@ -585,13 +585,17 @@ def _exclusion_subject(hit: Hit, list_intro) -> str:
         # earlier in the same paragraph
         before = _paragraph_before(hit)
     heading = c.heading
-    if names_goods(c.text) and (_PAGE_TITLE.search(heading) or (
-            heading and classify_exclusion(before + " " + c.text).verdict == "lawful")):
+    if heading and names_goods(c.text) and (_PAGE_TITLE.search(heading) or (
+            _HEADING_GOODS.search(heading) and classify_exclusion(before + " " + c.text).verdict == "lawful")):
         # a page title, or a section's name (「團購與企業訂單」) above a clause that names its own
         # lawfully excluded goods (「加印公司名稱…之禮盒，屬依您要求之客製化給付」), is no goods
         heading = ""
     return " ".join([heading, question] + ([before] if before else []) + [c.text]
                     + [x.text for x in _exclusion_items(hit, list_intro)] + _annex(hit))
+
+
+# a heading that could change the verdict: it names goods outside 準則 §2 or doubtful ones (團購, 特價, 服飾, 食品 …)
+_HEADING_GOODS = re.compile("|".join(c.pattern.pattern for c in UNLAWFUL + GREY))
 
 
 # 「附件二所列商品…不適用前條解除權」: the goods are the rows of the annex the clause names
