@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from .match import (DURATION_RE, GREY, MACROS, UNLAWFUL, classify_exclusion, durations, event_after, event_before, goods_named_before,
-                    names_goods, negated)
+from .match import (DURATION_RE, GREY, MACROS, UNLAWFUL, classify_exclusion, durations, event_after, event_before,
+                    goods_named_before, names_goods, negated)
 from .models import Evidence, Result, Status
 from .rules import Pattern, Rule
 from .segment import Clause
