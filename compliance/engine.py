@@ -15,7 +15,8 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from . import __version__
-from .match import finds_across_joins, negated, scan_entry, scanned, scanning_form, with_first_chars
+from .match import (compile_regex, finds_across_joins, is_eager, negated, scan_entry, scanned, scanning_form,
+                    with_first_chars)
 from .models import Document, Evidence, Kind, Report, Result, Status, Target
 from .normalize import Normalized, normalize, pattern_form, self_names
 from .rules import Pattern, Rule, RulePack, load_pack
@@ -72,6 +73,7 @@ class Context:
         self.preps = [prepare(d) for d in documents if d.text and d.text.strip()]
         self.chars = sum(len(p.norm.text) for p in self.preps)  # what a whole-target scan reads
         self.assume_terms = assume_terms
+        self.gate = None  # a long run's prefilter (compliance.gate), set by evaluate()
         # a site's blog post or press page beside its terms (「我買了…客服跟我說：「恕不退貨」」)
         # is not the shop's contract: the other pages are judged, it is set aside
         self.set_aside: list[Prepared] = []
@@ -133,6 +135,11 @@ class Context:
         return [(p, *self._view(p)) for p in self.preps]
 
     @cached_property
+    def presence(self) -> list[set[int] | None]:
+        """For each view, the gate's expressions that can match it (None: not gated)."""
+        return [self.gate.present(text) for _, text, _ in self.views]
+
+    @cached_property
     def joined(self) -> str:
         """The view texts of all documents, joined by newlines (see match.finds_across_joins)."""
         return "\n".join(text for _, text, _ in self.views)
@@ -151,14 +158,22 @@ class Context:
         rx = entry[2]  # the same matches, found faster once the regex has been used often
         counting = entry[1] > 0  # (what it scans is counted only until it is rewritten)
         chars = 0
-        if len(self.views) > 1 and finds_across_joins(pattern.match):
+        views = self.views
+        if self.gate is not None:
+            gid = self.gate.index.get(id(pattern.match))
+            if gid is not None:
+                # pages the regex cannot match at all are not searched (compliance.gate)
+                views = [v for v, present in zip(views, self.presence) if present is None or gid in present]
+                if not views:
+                    return hits
+        if len(views) > 1 and finds_across_joins(pattern.match):
             m = rx.search(self.joined)
             if m is None:
                 if counting:
                     scanned(pattern.match, len(self.joined))
                 return hits  # in none of the pages: one search of them all says so
             chars = m.start()
-        for p, text, view_clauses in self.views:
+        for p, text, view_clauses in views:
             pos = 0
             while limit is None or len(hits) < limit:
                 m = rx.search(text, pos)
@@ -536,6 +551,7 @@ def evaluate(documents: list[Document], pack: RulePack | None = None, *, assume_
     """Judge a target (one or more documents) under a rule pack: one Result per rule."""
     pack = pack or load_pack()
     ctx = Context(documents, assume_terms=assume_terms)
+    ctx.gate = _gate(pack)
     rules = [r for r in pack.rules if only is None or r.id in only]
     if not ctx.preps:
         return [_result(r, Status.ERROR, "無可判斷之文字（文件為空或無法讀取），不得視為符合。",
@@ -545,6 +561,29 @@ def evaluate(documents: list[Document], pack: RulePack | None = None, *, assume_
                         "本文件不似企業經營者之網路交易定型化契約條款（例如新聞或一般文章），未予判斷；如確為條款，請人工檢視。",
                         confidence=0.6) for r in rules]
     return [CHECKS[r.check](r, ctx) for r in rules]
+
+
+# id(pack) -> (pack, its gate or None): built once per pack in a long run (the last pack only)
+_GATES: dict[int, tuple[RulePack, object]] = {}
+
+
+def _gate(pack: RulePack):
+    """The pack's regex gate (compliance.gate) in a long run (match.scan_eagerly), else None:
+    building one costs more than a self-check's whole run."""
+    if not is_eager():
+        return None
+    entry = _GATES.get(id(pack))
+    if entry is None or entry[0] is not pack:
+        from . import gate  # (Hyperscan is loaded only by a long run)
+        regexes = [p.match for r in pack.rules for p in (*r.patterns, *r.contradicted_by)]
+        # regexes the checks search with besides the rules' patterns (withdrawal.py's exclusion)
+        regexes += [compile_regex(r.params[k]) for r in pack.rules for k in _SEARCHED_PARAMS if k in r.params]
+        _GATES.clear()
+        entry = _GATES[id(pack)] = (pack, gate.build(regexes))
+    return entry[1]
+
+
+_SEARCHED_PARAMS = ("exclusion",)
 
 
 def check_documents(documents: list[Document], *, target_kind: str, target_name: str,

@@ -116,6 +116,11 @@ def scan_eagerly() -> None:
         entry[1] = min(entry[1], 1)
 
 
+def is_eager() -> bool:
+    """Has this process said it is a long run (``scan_eagerly``)?"""
+    return _EAGER
+
+
 def _as_written(rx: re.Pattern) -> re.Pattern:
     """The regex as the rule wrote it, without ``with_first_chars``' lookahead."""
     written = _AS_WRITTEN.get(id(rx))
