@@ -793,6 +793,13 @@ LAWFUL = [
        _OPENED, "已拆封"),
     _c("air", "國際航空客運服務（準則第2條第7款）", True, r"國際航空|國際機票|國際線|(?<!國內)(?<!國內線)機票|航空客運"),
 ]
+# a shelf life of a month or more, stated (「保存期限為出廠後九十日」, 「保存期限12個月」), and the words
+# that make goods perishable only by calling their shelf life short
+_LONG_SHELF_LIFE = re.compile(pattern_form(
+    r"(?:保存期限|保存期間|有效期限|賞味期限?|效期)[^,;。]{0,10}?(?:(?:[3-9]\d|[1-9]\d{2,})\s*(?:日|天)"
+    r"|[三四五六七八九]十[一二三四五六七八九]?(?:日|天)|[一二三四五六七八九]?百[^,;。]{0,3}?(?:日|天)"
+    r"|(?:\d+|[一二兩三四五六七八九十]+)\s*個?(?:月|年)|半年)"))
+_SHELF_LIFE_WORDS = re.compile(r"保存期限?(?:較)?短|保存期限在|賞味期|效期較短")
 # Grey zone: plausibly hygiene, but not obviously; a person must judge (rule-catalogue P05).
 GREY = [
     _c("cosmetics", "化妝品或保養品（是否屬個人衛生用品須個案判斷）", False,
@@ -963,6 +970,12 @@ def classify_exclusion(subject: str) -> Placement:
         # chosen, or a customisation: a person must judge
         return Placement("review", ("依指定長度裁切之商品（是否屬客製化給付須個案判斷）",),
                          "商品類別是否屬準則第2條所列例外，須個案判斷")
+    if lawful and {c.key for c in lawful} == {"perishable"} and _LONG_SHELF_LIFE.search(subject) and all(
+            _SHELF_LIFE_WORDS.fullmatch(m.group()) for m in lawful[0].pattern.finditer(subject)):
+        # 「鮮焙系列茶品（保存期限為出廠後九十日）屬保存期限較短之商品」: the shop calls short a shelf
+        # life it states as months long; nothing else shows the goods perishable
+        return Placement("review", ("標示保存期限達一個月以上之商品（是否屬保存期限較短須個案判斷）",),
+                         "商品類別是否屬準則第2條所列例外，須個案判斷")
     if lawful:
         missing = [c for c in lawful if c.condition and not c.condition.search(subject)]
         if missing:
@@ -1004,7 +1017,7 @@ _NOT_GOODS = re.compile(
     r"本(?:店|站|公司|賣場|網站|商城|平臺)|商品|產品|貨品|物品|東西|所有|全部|任何|一切|一經|一律|售出|出售|購買|訂購|下單|"
     r"恕不|概不|不得|無法|不可|不能|不接受|不受理|不予|不提供|不適用|不享有|排除|謝絕|婉拒|拒絕|接受|受理|辦理|提供|適用|"
     r"退貨|退換貨|退換|退款|退費|退回|解除權|解除契約|七日|7日|七天|7天|鑑賞期|猶豫期|無條件|服務|以下|下列|如下|上述|前述|"
-    r"商品頁|結帳頁|頁面|網頁|告知|標示|註明|事先|事前|先行|經|通訊交易|合理例外情事|適用準則|準則|第[一二三四五六七八九十\d]+[條款項]|於此|"
+    r"商品頁|結帳頁|頁面|網頁|告知|標示|註明|事先|事前|先行|經|通訊交易|開通|啟用|甲方|乙方|賣方|買方|出賣人|買受人|該|彈出視窗|視窗|合理例外情事|適用準則|準則|第[一二三四五六七八九十\d]+[條款項]|於此|"
     r"之|的|者|及|與|或|等|均|皆|都|即|亦|並|凡|若|如|因|為|屬|係|是|將|已|於|在|後|前|時|請|您|消費者|會員|顧客|買家|"
     r"[^\u4e00-\u9fff]")
 

@@ -348,10 +348,12 @@ def check_withdrawal_restrictions(rule: Rule, ctx: Context) -> Result:
         placement = classify_exclusion(subject)
         if placement.reason == _UNLISTED and h.pattern is exclusion:
             # 「…之輪組，屬依消費者要求所為之客製化給付。…手工編輪輪組不適用七日解除權」: the goods
-            # are named again, and placed, in the sentence before in the paragraph
+            # are named again, and placed, in the sentence before in the paragraph; or not named
+            # again at all (「三、線上課程屬…數位內容。甲方於開通前…告知乙方：一經開通即不適用解除權」)
             earlier = _paragraph_before(h)
-            goods = goods_named_before(h.clause.text[:h.start - h.clause.start])
-            if earlier and goods and goods[:4] in earlier:
+            prefix = h.clause.text[:h.start - h.clause.start]
+            goods = goods_named_before(prefix)
+            if earlier and (goods[:4] in earlier if goods else not names_goods(prefix)):
                 again = classify_exclusion(f"{earlier} {subject}")
                 if again.verdict == "lawful":
                     placement = again
@@ -643,7 +645,9 @@ _EXCLUSION_HEADING = re.compile(r"[^\u4e00-\u9fff]*(?:[一二三四五六七八�
                                 r"(?:解除權|退貨|鑑賞期|無條件退貨)(?:之|的)?(?:商品|情形|品項|範圍|例外)?")
 # a page title above the clause (「霧光香氛｜購物須知」) names the shop, not the goods excluded
 _PAGE_TITLE = re.compile(r"購物須知|購物說明|服務條款|會員條款|使用條款|交易條款|退換貨(?:政策|須知|說明)|常見問題|購物指南|幫助中心|[|｜]")
-_REFERS_BACK = re.compile(r"(?:此類|該類|這類|此等|該等|這些|上述|前述|上開|前開)" + _NOT_GOODS_AFTER + r"|該商品|此商品|此項")
+# (「…才依同條第五款排除解除權」, 「始依前揭準則第二條第五款…」: the exclusion the sentence before names)
+_REFERS_BACK = re.compile(r"(?:此類|該類|這類|此等|該等|這些|上述|前述|上開|前開)" + _NOT_GOODS_AFTER
+                          + r"|該商品|此商品|此項|依(?:同條|同款|前揭|上揭|前開)")
 _BACK_TO_GOODS = re.compile(r"(?:以上|上述|前述|上列|前列)" + _NOT_GOODS_AFTER)
 
 
