@@ -512,7 +512,9 @@ def _unparse_item(op, av, state) -> str:
 # the consumer need NOT bear it, the right is NOT affected.
 _PROTECTIVE_BEFORE = re.compile(
     # (「不可撤銷地放棄」 is irrevocably, not a negation)
-    r"(?:不得|不會|不可(?!撤銷|撤回|逆|分割)|不能(?!撤銷|撤回)|不應|不再|不以|不將|不把|不因|不向|絕不|並不|禁止|嚴禁|無權|毋須|無須|無需|不須|不需|不必|不用|免|免除|免收|毋庸)"
+    # (「本店不收取手續費…」, 「不另扣除」: the trader not charging; not 「不收退貨」, a refusal)
+    r"(?:不得|不會|不可(?!撤銷|撤回|逆|分割)|不能(?!撤銷|撤回)|不應|不再|不以|不將|不把|不因|不向|絕不|並不|禁止|嚴禁|無權|毋須|無須|無需|不須|不需|不必|不用|免|免除|免收|毋庸"
+    r"|不(?:另|再|額外)?(?:收取|加收|酌收|扣除|扣))"
     r"(?:以|因|藉|假借|就|對|向|要求|請求|收取|另行|另外|額外|再|任意|片面|單方|擅自|逕行|自行|隨意)?"
 )
 _PROTECTIVE_REASON = re.compile(r"(?:不得|不會|不可|不能|不應|絕不|並不|禁止|不因|並非|非)(?:以|因|藉|假借).{0,40}?(?:為由|理由|為藉口|而)")
@@ -521,7 +523,8 @@ _NEGATION_WINDOW = 12
 # 「不得以任何名目收取費用或自退款中扣除」: a verb phrase joined by 或/及 to a negated one, in the
 # same phrase, is negated too (what lies between the negator and the hit, ending in the coordinator)
 # (「不會以此拒絕退貨或逕自收取固定整新費」: the joined phrase may lead up to the hit with a few words)
-_COORDINATED = re.compile(r"[^,;:。、]*(?:或是|或者|以及|或|及)(?:自|從|由|向|對|將|再|逕自|逕行|另行|另外|額外)?(?:收取|加收|酌收|扣除|扣|收)?(?:任何|固定|額外)?")
+# (「不會收取整新費、手續費或從退款中扣除」: the negated verb's objects may be listed with 、)
+_COORDINATED = re.compile(r"(?:[^,;:。、]{1,8}、){0,4}[^,;:。、]*(?:或是|或者|以及|或|及)(?:自|從|由|向|對|將|再|逕自|逕行|另行|另外|額外)?(?:收取|加收|酌收|扣除|扣|收)?(?:任何|固定|額外)?")
 _COORDINATION_WINDOW = 30
 _PROTECTIVE_MENTION = re.compile(
     r"(?:不會|不得|絕不|並不|從不|決不|沒有|不再|未曾|無)(?:在|於)?[^,;:。]{0,14}?"
