@@ -629,8 +629,10 @@ def _annex(hit: Hit) -> list[str]:
 _ITEM_START = re.compile(r"\s*(?:[・•●○■□◆◇★☆▶►*※-]|\d{1,2}[.、)]|\([一二三四五六七八九十\d]{1,2}\)|[一二三四五六七八九十]{1,3}、)")
 
 
-# (「前述七日解除權」, 「上述期間」 refer back to the right or its terms, not to goods)
-_NOT_GOODS_AFTER = r"(?!(?:之|的|所定|所列)?(?:七日|7日|七天|7天|解除權|期間|期限|規定|條款|方式|程序|權利|約定|說明|第))"
+# (「前述七日解除權」, 「上述期間」, 「依前述準則第2條第4款」 refer back to the right, its terms or the
+# law, not to goods)
+_NOT_GOODS_AFTER = (r"(?!(?:之|的|所定|所列)?(?:七日|7日|七天|7天|解除權|期間|期限|規定|條款|方式|程序|權利|約定|說明|第"
+                    r"|準則|法令|法規|法律|消保法|消費者保護法|例外))")
 def _paragraph_before(hit: Hit) -> str:
     """The sentences of the hit's paragraph before its clause."""
     i, before = hit.clause.index, []
