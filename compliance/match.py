@@ -663,6 +663,8 @@ EVENTS = {
     "order": r"下單|訂購|訂單成立|訂單(?:確認|送出)|(?:確認|送出)訂單|購買日|購買當|購買後|結帳|訂貨|成立訂單|訂單日|訂單完成|付款完成後?下單|成交|得標|結標|購買之日|(?<![a-z])order(?:ing|ed|date)?|purchase",
     "ship": r"出貨|發貨|寄出|出倉|送出|寄送日|配送日|交寄|出庫|寄件日|發送日|shipment|shipping|shipped|dispatch",
     "pay": r"付款|繳費|匯款|刷卡|入帳|完成付款|payment",
+    # (an invoice is issued on payment or shipping, not on receipt: 「期間自發票開立日起七日內計算」)
+    "invoice": r"發票開立|開立發票|發票(?:之)?(?:開立)?日|開票日|invoice",
     "request": r"申請|通知|提出|聯繫|聯絡|來信|收到退貨|收到退回|取回|退回商品|退貨完成|收到.{0,4}商品退回|驗收|填寫|填妥|回覆|回信|核准|審核|寄出退|退貨單",
 }
 _EVENT_RE = {k: re.compile(pattern_form(v)) for k, v in EVENTS.items()}

@@ -99,6 +99,10 @@ _DENIED_AFTER = re.compile(r"(?:期|期間|服務|權)?[^,;。]{0,3}?(?:恕不|�
 _TRADER_STEP = re.compile(r"(?:" + MACROS["TRADER"] + r"|客服|專人|業務|物流|宅配|快遞)(?:人員)?(?:會|將|應|即|均|都|約|也)?(?:於|在)?(?:約|大約|大概)?$")
 
 
+# starting events that are not receipt (消保法 §19 I: 收受商品或接受服務後七日內)
+_WRONG_EVENTS = {"order": "訂購／下單", "ship": "出貨", "pay": "付款", "invoice": "發票開立"}
+
+
 def check_withdrawal_period(rule: Rule, ctx: Context) -> Result:
     """M10: at least 7 days, counted from receipt (消保法 §19 I). Shorter, or counted from
     ordering, shipping or payment, contradicts the statute."""
@@ -112,15 +116,17 @@ def check_withdrawal_period(rule: Rule, ctx: Context) -> Result:
         elif event == "pay" and _supplied_on_payment(c):
             # a service received when paid for (「付款完成即開通課程」): payment is 接受服務
             good.append((hit, "receipt"))
-        elif event in ("order", "ship", "pay"):
-            label = {"order": "訂購／下單", "ship": "出貨", "pay": "付款"}[event]
+        elif event in _WRONG_EVENTS:
+            label = _WRONG_EVENTS[event]
             received = "接受服務" if _SERVICE.search(f"{c.heading} {c.text}") else "收受商品"
             bad.append((hit, f"自{label}起算，非自{received}起算"))
         else:
             good.append((hit, event))
     if bad:
         reasons = "；".join(dict.fromkeys(r for _, r in bad))
-        ev = [h.evidence(r) for h, r in bad[:5]]
+        # (one clause found both ways, by its period and by its starting words, is one piece of evidence)
+        once = list({(h.prep.doc.location, h.clause.start, r): (h, r) for h, r in bad}.values())
+        ev = [h.evidence(r) for h, r in once[:5]]
         return _result(rule, Status.FAIL, f"{rule.message}（{reasons}）", ev, 0.85)
     if good:
         # show the clearest statement: one counted from receipt if there is one
@@ -159,7 +165,7 @@ def _starts_without_number(ctx: Context) -> list[tuple[Hit, str]]:
             ev = m.group("ev")
             if _EVENT_RE["receipt"].search(ev):
                 continue
-            for name, label in (("order", "訂購／下單"), ("ship", "出貨"), ("pay", "付款")):
+            for name, label in _WRONG_EVENTS.items():
                 if _EVENT_RE[name].search(ev):
                     out.append((Hit(p, c, m.start(), m.end(), None), f"自{label}起算，非自收受商品起算"))
                     break
