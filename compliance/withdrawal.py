@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .match import (DURATION_RE, GREY, MACROS, UNLAWFUL, classify_exclusion, durations, event_after, event_before,
+from .match import (DURATION_RE, GREY, LAWFUL, MACROS, UNLAWFUL, classify_exclusion, durations, event_after, event_before,
                     goods_named_before, names_goods, negated)
 from .models import Evidence, Result, Status
 from .rules import Pattern, Rule
@@ -335,6 +335,8 @@ def check_withdrawal_restrictions(rule: Rule, ctx: Context) -> Result:
     local = set(rule.params.get("local_unless", []))
     for pat in rule.patterns:
         for h in (_local_find(ctx, pat) if pat.name in local else ctx.find(pat)):
+            if pat.name in _UNOPENED_CONDITIONS and _opened_exception(h):
+                continue
             (reviews if h.pattern.status is Status.NEEDS_REVIEW else fails).append((h, h.pattern.note or h.pattern.name))
     exclusion = Pattern(name="exclusion", match=compile_regex(rule.params["exclusion"]),
                         unless=tuple(compile_regex(u) for u in rule.params.get("exclusion_unless", [])))
@@ -461,6 +463,22 @@ def _faq_exclusions(ctx: Context, exclusion: Pattern) -> list[tuple[Hit, str]]:
                 continue  # every answer clause grants the right (「所有商品都可以退貨」)
             out.append((Hit(p, answer[0], answer[0].start, answer[0].end, exclusion), subject))
     return out
+
+
+# the patterns that ask for the goods to come back unopened or unused
+_UNOPENED_CONDITIONS = ("new-condition-required", "protective-film-kept")
+# the 準則 §2 categories whose exception is the goods' being opened (4: audio-video and software,
+# 6: personal hygiene goods)
+_OPENED_CATEGORIES = {c.label for c in LAWFUL if c.key in ("av_software", "hygiene")}
+
+
+def _opened_exception(hit: Hit) -> bool:
+    """Is an 'unopened' condition only the 準則 §2(4)/(6) exception itself (「退回之內衣須保持未拆封」:
+    opened underwear is excluded lawfully, so asking for it unopened restricts nothing more)?"""
+    placement = classify_exclusion(hit.clause.text)
+    # (「軟體光碟應保持原廠封膜完整」: the condition the category lacks, its being opened, is the hit's own)
+    return (placement.verdict == "lawful" or (placement.verdict == "review" and placement.reason == "未載明已拆封之要件")) \
+        and set(placement.categories) <= _OPENED_CATEGORIES
 
 
 def _local_find(ctx: Context, pat: Pattern) -> list[Hit]:
