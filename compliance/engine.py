@@ -301,6 +301,9 @@ _SELLER_I = with_first_chars(re.compile(pattern_form(
     # the owner doing something for the customer it addresses (「我會先跟您確認」, 「我幫您出運費」)
     r"|我(?:們)?[^。,;\n!?]{0,8}?(?:幫|替|給|跟|通知|聯絡|回覆|寄給|退給|取消)(?:您|你|妳)")))
 _OWN_SHOP_INFO = re.compile(r"統一編號|負責人")
+# a line of a chat log: a time, then who speaks (「10:31 疾風帽舖-阿德 可以喔～」, 「10:22 晴川繡學號-小晴:…」)
+# (normalised: the tab between the time and the name is gone, and wrapped lines may be joined)
+_CHAT_LINE = re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?::\d{2})?\s?(?=[\u4e00-\u9fffa-z])")
 # the writer says who they are at the top: the shop's owner (「我是老周，…工作室的店長」, 「【店長的話】」)
 _OWNER_SELF = re.compile(r"我是[^。\n]{0,30}?(?:店長|店主|老闆|負責人|創辦人|主理人)|(?:店長|店主|老闆)的話"
                          # 「我是線狐，一個人經營的小小版型工作室」
@@ -414,7 +417,10 @@ def looks_like_terms(text: str, original: str | None = None) -> bool:
     if blog >= 6 and blog > 2 * contract:
         # unless it is the shop's owner who says 我, giving the shop's details and its own rules
         acts = len(scanning_form(_SELLER_I, n).findall(text))
-        return (bool(_OWN_SHOP_INFO.search(text)) and acts >= 4) or (bool(_OWNER_SELF.search(text[:600])) and acts >= 2)
+        # (a chat log with the shop, 「10:31 疾風帽舖-阿德 …5天內跟我說就可以」: the 我 is shared by the
+        # customers and the shop's staff, who state the shop's rules)
+        return (bool(_OWN_SHOP_INFO.search(text)) and acts >= 4) or (bool(_OWNER_SELF.search(text[:600])) and acts >= 2) \
+            or (len(_CHAT_LINE.findall(text)) >= 8 and acts >= 3)
     return True
 
 
