@@ -453,8 +453,8 @@ def _faq_exclusions(ctx: Context, exclusion: Pattern) -> list[tuple[Hit, str]]:
                 continue
             answer = []
             for x in p.clauses[c.index + 1:c.index + 5]:
-                if x.is_question:
-                    break
+                if x.is_question or (answer and (x.heading != answer[0].heading or _is_title(x))):
+                    break  # (the next question, or the next section: 「會員、個資與安全」)
                 answer.append(x)
             if not answer or _ANSWER_YES.match(answer[0].text):
                 continue
@@ -749,7 +749,9 @@ def _exclusion_items(hit: Hit, list_intro) -> list[Clause]:
 # names goods the exclusion does not cover; a grant that is itself conditional (「未拆封者始得退貨」)
 # or qualified (但, 除外) is no such item
 _GRANT = re.compile(r"(?<![不無未])(?:得|可|可以|均可|皆可|仍得|仍可|享有)(?:於|在)?[^。;]{0,30}?"
-                    r"(?:解除契約|行使解除權|七日解除權|七天解除權|退回商品|辦理退貨|申請退貨|退貨|退換貨)")
+                    r"(?:解除契約|行使解除權|七日解除權|七天解除權|退回商品|辦理退貨|申請退貨|退貨|退換貨)"
+                    # 「…全部適用七日解除權，沒有例外品項」
+                    r"|(?:全部|全都|都|均|皆|一律)適用(?:七日|七天|7日|7天)?(?:解除權|鑑賞期|猶豫期)[,]?(?:沒有|並無|無)例外")
 _GRANT_QUALIFIED = re.compile(r"但|惟|除外|不適用|恕不|概不|無法|不得|不能|不可|不接受|不受理|不予"
                               r"|(?<![無毋免不])(?:須|需|必須)|始得|方得|才能|才可|者(?:始|方|才)?(?:得|可)|為限|限於")
 
