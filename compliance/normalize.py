@@ -187,7 +187,9 @@ _SOFT_BREAK = re.compile(
     r"(?=[^\s・•●○■□◆◇★☆▶►▸*※\-－(（QqAaＱＡ問答【♡♥❤▪▫‧◎◉✔✓✅✿❀➤→\u2600-\u27bf\U0001f300-\U0001faff])"
     # a digit or CJK numeral continues the sentence unless it numbers a new item
     # (「為契約之\n一部分」 vs 「\n一、」, 「\n1,000 元」 vs 「\n1. 」, 「\n第三條」)
-    r"(?![0-9０-９]{1,2}[.．、)）](?![0-9０-９])|[一二三四五六七八九十]{1,3}[、．.]|第[一二三四五六七八九十百零〇0-9０-９]+[條章節點項款])"
+    # (nor a chat log's next message, led by its time or date: 「\n10:21 陳怡伶 …」, 「\n2026/11/17」)
+    r"(?![0-9０-９]{1,2}[.．、)）](?![0-9０-９])|[一二三四五六七八九十]{1,3}[、．.]|第[一二三四五六七八九十百零〇0-9０-９]+[條章節點項款]"
+    r"|[0-9０-９]{1,2}[:：][0-9０-９]{2}(?![0-9０-９])|[0-9０-９]{4}[/／.\-][0-9０-９]{1,2}[/／.\-])"
 )
 # a row of a table or list of labels (「限購規定：…」 under 「訂購流程：…」) is a line of its own
 _ROW = re.compile(r"[\u4e00-\u9fffA-Za-z]{2,8}[:：](?![/\d])")
