@@ -801,6 +801,9 @@ LAWFUL = [
        _OPENED, "已拆封"),
     _c("air", "國際航空客運服務（準則第2條第7款）", True, r"國際航空|國際機票|國際線|(?<!國內)(?<!國內線)機票|航空客運"),
 ]
+# an exclusion that reaches unopened goods (「無論是否拆封」, 「未拆封者亦同」)
+_REGARDLESS_OPENED = re.compile(r"(?:無論|不論|不管)(?:是否|有無|有沒有|有否)?(?:已)?(?:拆封|開封|拆開|使用)|(?:即使|即便|縱使|就算)(?:是)?(?:未|沒有?)(?:拆封|開封|拆開|使用)"
+                                r"|(?:未|沒有?)(?:拆封|開封|拆開|使用)(?:者|的|之商品)?(?:亦同|也一樣|亦然|一樣不|也不|亦不)")
 # a shelf life of a month or more, stated (「保存期限為出廠後九十日」, 「保存期限12個月」), and the words
 # that make goods perishable only by calling their shelf life short
 _LONG_SHELF_LIFE = re.compile(pattern_form(
@@ -984,6 +987,10 @@ def classify_exclusion(subject: str) -> Placement:
         # life it states as months long; nothing else shows the goods perishable
         return Placement("review", ("標示保存期限達一個月以上之商品（是否屬保存期限較短須個案判斷）",),
                          "商品類別是否屬準則第2條所列例外，須個案判斷")
+    if lawful and _REGARDLESS_OPENED.search(subject) and any(c.key in ("av_software", "hygiene") for c in lawful):
+        # 「實體有聲書CD無論是否拆封，售出後一律不受理退貨」: §2(4) and (6) cover opened goods only
+        return Placement("unlawful", tuple(f"{c.label}，未拆封者亦排除" for c in lawful if c.key in ("av_software", "hygiene")),
+                         "準則第2條第4款、第6款之例外限於已拆封者")
     if lawful:
         missing = [c for c in lawful if c.condition and not c.condition.search(subject)]
         if missing:

@@ -182,7 +182,8 @@ class Normalized:
 # boundary: a long line that does not end in sentence punctuation, followed by a line
 # that does not start a new item, continues the sentence.
 _SOFT_BREAK = re.compile(
-    r"\n(?<=[^\s。．.!?;:！？；：」』）)]\n)"  # (the newline first: re scans for it fast)
+    # (the newline first: re scans for it fast; a line that ends with an emoji, 「…也不錯😊」, has ended)
+    r"\n(?<=[^\s。．.!?;:！？；：」』）)\u2600-\u27bf\U0001f300-\U0001faff]\n)"
     # (decorative bullets too, and an emoji that opens a line: 「🥮 月餅…」, 「⚠️ …」)
     r"(?=[^\s・•●○■□◆◇★☆▶►▸*※\-－(（QqAaＱＡ問答【♡♥❤▪▫‧◎◉✔✓✅✿❀➤→\u2600-\u27bf\U0001f300-\U0001faff])"
     # a digit or CJK numeral continues the sentence unless it numbers a new item
