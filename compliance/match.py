@@ -850,10 +850,10 @@ class Placement:
 
 # what makes a customisation genuine (準則 §2(2), 立法說明 in legal/reference.md §3.3): the
 # consumer's own specification — a photo, an engraving, measurements, a design
-_SPEC = re.compile(r"依(?:照)?(?:您|消費者|客戶|顧客|買家|會員|個人|你|妳)?.{0,6}(?:提供|指定之|要求|指示|需求(?![^,;。]{0,3}(?:挑|選))|設計|身材|身形|量測)"
+_SPEC = re.compile(r"依(?:照)?(?:您|消費者|客戶|顧客|買家|會員|個人|你|妳)?.{0,6}(?:提供|上傳|指定之|要求|指示|需求(?![^,;。]{0,3}(?:挑|選))|設計|身材|身形|量測)"
                    r"|量身|刻字|刻印|刻名|刻有|刻上|雕刻|燙金|繡字|繡名|繡製|照片|相片|身材|身形|量測|手寫|簽名"
                    r"|非(?:現有|既有|標準|制式)(?:之|的)?(?:規格|尺寸|款式)|(?:您|消費者|客戶|顧客)(?:所)?指定(?:之|的)?(?:尺寸|規格|文字|圖案)"
-                   r"|(?:您|消費者|客戶|顧客|買家|會員)(?:所)?(?:指定|提供)(?:之|的)?(?:文字|圖案|姓名|名字|logo|字樣|設計|圖檔)")
+                   r"|(?:您|消費者|客戶|顧客|買家|會員)(?:所)?(?:指定|提供|上傳)(?:之|的)?(?:文字|圖案|姓名|名字|logo|字樣|設計|圖檔|檔案)")
 # choosing among listed options, or production only starting after the order, is not (G4)
 _CHOICE = re.compile(r"(?<![非挑])選(?=長度|號數|尺寸|顏色|規格|款式|左右手|容量|口味|磅數|色號)"
                      r"|(?<!非)(?:選擇|選購|挑選|現有|既有|點選|勾選|選了|選的|自選|選定)(?:之|的)?.{0,8}(?:顏色|尺寸|尺碼|規格|款式|花色|材質|選項|口味|組合|木種|戒圍|手圍|色號|色系|號碼|香味|香調|長度|容量)")
@@ -881,9 +881,16 @@ def _fake_custom(subject: str) -> bool:
         subject = _STILL_RETURNABLE.sub(" ", _NOT_CUSTOM.sub(" ", subject))
     if _CHOICE.search(subject) and (_FAKE_CUSTOM.pattern.search(subject) or re.search(r"客製|客制|訂製|訂做|定製", subject)):
         return True
+    if _FROM_STOCK.search(subject) and re.search(r"客製|客制|訂製|訂做|定製", subject):
+        # 「依照您指定的左右度數，從鏡片庫存中挑出來組裝在鏡框上，屬於客製化商品」: stock parts picked
+        # and put together are the catalogue's goods, not a supply made to the consumer's specification
+        return True
     if _SPEC.search(subject):
         return False
     return bool(_FAKE_CUSTOM.pattern.search(subject) or _MADE_TO_ORDER.search(subject) or _ALL_CUSTOM.search(subject))
+
+
+_FROM_STOCK = re.compile(r"(?:從|自|由)(?:現有|既有)?(?:的)?[\u4e00-\u9fff]{0,4}?庫存(?:中|裡)?(?:挑|選|取|拿)|以現貨(?:組裝|搭配|挑選)")
 
 
 # 「本店所有商品皆為客製化商品」: a whole catalogue is not made to each consumer's specification
