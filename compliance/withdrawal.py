@@ -361,7 +361,9 @@ def check_withdrawal_restrictions(rule: Rule, ctx: Context) -> Result:
             earlier = _paragraph_before(h)
             prefix = h.clause.text[:h.start - h.clause.start]
             goods = goods_named_before(prefix)
-            if earlier and (goods[:4] in earlier if goods else not names_goods(prefix)):
+            # (a clause led by a party, 「會員於結帳畫面勾選…即不適用七日解除權」, states the procedure,
+            # whatever its words; 「已拆封之矽膠鼻墊替換組，…亦不適用」 names goods of its own)
+            if earlier and (goods[:4] in earlier if goods else not names_goods(prefix) or _PARTY_LED.match(prefix)):
                 again = classify_exclusion(f"{earlier} {subject}")
                 if again.verdict == "lawful":
                     placement = again
@@ -465,6 +467,7 @@ def _faq_exclusions(ctx: Context, exclusion: Pattern) -> list[tuple[Hit, str]]:
     return out
 
 
+_PARTY_LED = re.compile(r"(?:" + MACROS["CONSUMER"] + "|" + MACROS["TRADER"] + r")(?:於|在|如|若|倘|得|應|須|已|經)")
 # the patterns that ask for the goods to come back unopened or unused
 _UNOPENED_CONDITIONS = ("new-condition-required", "protective-film-kept")
 # the 準則 §2 categories whose exception is the goods' being opened (4: audio-video and software,
