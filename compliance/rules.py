@@ -23,9 +23,25 @@ RULES_ROOT = Path(__file__).resolve().parent.parent / "rules"
 DEFAULT_PACK = "tw-retail-online"
 
 try:  # the C loader is ~10x faster; start-up time matters for `check` (issue 2)
-    _Loader = yaml.CSafeLoader
+    _BaseLoader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover
-    _Loader = yaml.SafeLoader
+    _BaseLoader = yaml.SafeLoader
+
+
+class _Loader(_BaseLoader):
+    """YAML that refuses a key given twice in one mapping: YAML keeps only the last, so a
+    pattern with two `with:` lines would silently lose the first."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: list = []
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"key {key!r} given twice (again at line {key_node.start_mark.line + 1}); merge the two",
+                    key_node.start_mark)
+            seen.append(key)
+        return super().construct_mapping(node, deep)
 
 
 class RuleError(ValueError):

@@ -111,6 +111,18 @@ def test_duplicate_id_and_wrong_file_name(pack_copy):
         load_pack(pack_copy)
 
 
+def test_a_key_given_twice_is_rejected(pack_copy):
+    # YAML itself keeps the last of two equal keys: a pattern's second `with:` would silently
+    # replace its first (found in P01 after round V)
+    path = _rule_file(pack_copy, "P03")
+    text = path.read_text("utf-8")
+    first = text.index("    match: ")
+    path.write_text(text[:first] + "    with: ['條款']\n    with: ['契約']\n" + text[first:], encoding="utf-8")
+    with pytest.raises(RuleError, match=r"'with' given twice") as info:
+        load_pack(pack_copy)
+    assert info.value.path == str(path)
+
+
 def test_pack_without_a_listed_rule(pack_copy):
     _rule_file(pack_copy, "S02").unlink()
     with pytest.raises(RuleError, match="S02"):
