@@ -210,6 +210,8 @@ def _join_soft_breaks(text: str) -> str:
             return "\n"  # one labelled row after another
         if " | " in text[line_start:m.start()]:
             return "\n"  # a table's row (the extractor writes its cells 「a | b | c」) ends at its line
+        if text.count("｜", line_start, m.start()) + text.count("|", line_start, m.start()) >= 3:
+            return "\n"  # a menu of links (「訂購｜付款與運費｜七天解除與退款｜…」)
         if _EMOJI_LED.match(text, line_start):
             return "\n"  # a social post's emoji item (「💸 退款一律轉成購物金…」) is not hard-wrapped prose
         return " "

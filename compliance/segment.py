@@ -65,7 +65,7 @@ class Clause:           # page has hundreds of clauses; nothing changes one once
 
     @property
     def is_question(self) -> bool:
-        t = self.text.rstrip("。;")
+        t = _without_emoji_tail(self.text.rstrip("。;"))
         return t.endswith("?") or t.endswith("嗎") or t.startswith(("q:", "q.", "問:"))
 
 
@@ -74,12 +74,21 @@ _QUESTION_ENDS = ("?", "？", "嗎")
 _TOPIC_MAX = 80
 
 
+def _without_emoji_tail(text: str) -> str:
+    """The text without the emoji that end it (「多久退款？💸」 is a question)."""
+    while text and (text[-1] == "\ufe0f" or 0x2600 <= ord(text[-1]) <= 0x27bf or ord(text[-1]) >= 0x1f300):
+        text = text[:-1].rstrip()
+    return text
+
+
 def is_question_text(text: str) -> bool:
     """Is this line an FAQ question (「Q：…」, 「…嗎？」)?"""
     # (an end test and an anchored match: a regex with `$` alternatives is tried at every
     # position of the line, and this runs on every line of every page)
     if text.endswith("\n"):
         text = text[:-1]
+    if text and ord(text[-1]) >= 0x2600:
+        text = _without_emoji_tail(text)
     return text.endswith(_QUESTION_ENDS) or bool(_QUESTION_START.match(text))
 
 

@@ -24,8 +24,8 @@ def _period_candidates(rule: Rule, ctx: Context):
     before = compile_regex(rule.params["named_before"])
     skip = compile_regex(rule.params["not_withdrawal"])
     for p, c in _clauses_with_durations(ctx):
-        if c.is_question:
-            continue
+        if c.is_question or _NAV_LINE.match(c.text):
+            continue  # (a menu of links, 「快速跳轉:訂購|付款與運費|七天解除與退款|…」, states no period)
         # an FAQ answer (「A：收到後7天喔」) is read with its question (「Q：鑑賞期幾天？」)
         question = c.topic if c.topic and _QUESTION_END.search(c.topic) and context.search(c.topic) else ""
         if not (context.search(c.text) or question or context.search(c.heading)):
@@ -65,6 +65,7 @@ def _period_candidates(rule: Rule, ctx: Context):
 
 
 _REFUND_BEFORE = re.compile(r"refund")
+_NAV_LINE = re.compile(r"[^,;。|]{0,12}?(?:[^,;。|]{1,10}\|){3,}[^,;。|]{1,10}$")
 _PAREN_AFTER = re.compile(r"^((?:內|之內|以內)?)\([^()]{1,30}\)")
 # (「一年內退貨達三次以上者」: a count of returns too)
 _COUNTED = re.compile(r"(?:之|的)?(?:紀錄|記錄|次數|率|件數|筆數)|(?:申請)?(?:達|超過|逾)[^,;。]{0,4}次")
@@ -93,7 +94,7 @@ def _clauses_with_durations(ctx: Context):
 _DEED_AFTER = re.compile(r"(?:內|之內|以內)(?:為之|提出|提出申請|申請|辦理|通知(?:本公司|我們|客服)?|寄回|寄出|行使)?(?:之|為準)?[。;!]?$")
 _WITHDRAW_BEFORE = re.compile(r"退貨|退換|解除契約|解約|鑑賞|猶豫|退回商品")
 _ANSWER_PERMITS = re.compile(r"(?:內|之內|以內)?[^,;。]{0,4}?(?:都|皆|均)?(?:可以|可|能|ok|沒問題)")
-_QUESTION_END = re.compile(r"[?嗎]$|^(?:q\d*[.:]|問:)")
+_QUESTION_END = re.compile(r"[?嗎][^\w]{0,3}$|^(?:q\d*[.:]|問:)")
 _DENIED_BEFORE = re.compile(r"(?:沒有|並無|未提供|不提供|不享有|無法享有|不給|放棄|拋棄)(?:提供|享有)?(?:所謂的?|什麼)?$")
 _DENIED_AFTER = re.compile(r"(?:期|期間|服務|權)?[^,;。]{0,3}?(?:恕不|概不|不|無法|並不|一律不)(?:提供|適用|享有|接受|受理)")
 _TRADER_STEP = re.compile(r"(?:" + MACROS["TRADER"] + r"|客服|專人|業務|物流|宅配|快遞)(?:人員)?(?:會|將|應|即|均|都|約|也)?(?:於|在)?(?:約|大約|大概)?$")
@@ -192,8 +193,8 @@ def check_refund(rule: Rule, ctx: Context) -> Result:
     other_rx = compile_regex(rule.params["other_action"])
     findings: list[tuple[Hit, str]] = []
     for p, c in _clauses_with_durations(ctx):
-        if c.is_question:
-            continue
+        if c.is_question or _NAV_LINE.match(c.text):
+            continue  # (a menu of links, 「快速跳轉:訂購|付款與運費|七天解除與退款|…」, states no period)
         # an FAQ answer (「A：約一個月喔」) to a refund question (「Q：退款多久會收到？」)
         answers_refund = bool(c.topic and _QUESTION_END.search(c.topic) and refund_rx.search(c.topic)
                               and not refund_rx.search(c.text))
