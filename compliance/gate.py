@@ -13,7 +13,8 @@ results are the same with it or without it (tests/test_gate.py compares them ove
 
 Compiling the expressions costs about a second, so only a long run (``match.scan_eagerly``: a
 scan's worker, ``eval``, ``analyze``, the engine bench) builds a gate, and it keeps the compiled
-database in a cache file keyed by the expressions and the library's version. Without the
+database in a cache file keyed by the regexes and the library's version (a run that finds it
+translates nothing). Without the
 ``hyperscan`` package (it is built for x86-64), with ``COMPLIANCE_GATE=0``, or when anything in
 building the gate fails, there is no gate and every search is made.
 """
@@ -71,8 +72,8 @@ def _category_ranges(category) -> str:
     return "".join(out)
 
 
-@lru_cache(maxsize=1)
 def _every_character() -> str:
+    """All code points but the surrogates (4 MB: built only while a database is compiled)."""
     return "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, sys.maxunicode + 1)))
 
 
@@ -152,56 +153,54 @@ class Gate:
     """The regexes a page can match, by one Hyperscan pass (see the module docstring)."""
 
     def __init__(self, regexes: list[re.Pattern], cache_dir: Path | None = None):
-        self._keep: list[re.Pattern] = []  # kept alive, so that their ids stay their own
-        self.index: dict[int, int] = {}  # id(regex) -> expression id, for the gated ones
-        expressions: list[str] = []
-        flags: list[int] = []
-        base = hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_UCP | hyperscan.HS_FLAG_SINGLEMATCH
-        for rx in regexes:
-            if id(rx) in self.index:
-                continue
-            expr = superset_expression(rx)
-            if not expr:
-                continue
-            self._keep.append(rx)
-            self.index[id(rx)] = len(expressions)
-            expressions.append(expr)
-            flags.append(base | (hyperscan.HS_FLAG_DOTALL if rx.flags & re.DOTALL else 0))
-        self.db = self._database(expressions, flags, cache_dir)
+        # each regex once, in order; its position is its expression's id in the database
+        self._keep: list[re.Pattern] = list({id(rx): rx for rx in regexes}.values())  # (alive: ids stay theirs)
+        self.db, gated = self._database(cache_dir)
+        self.index: dict[int, int] = {id(self._keep[i]): i for i in gated}  # id(regex) -> expression id
 
-    def _database(self, expressions: list[str], flags: list[int], cache_dir: Path | None):
+    def _database(self, cache_dir: Path | None):
+        """The compiled database and the ids it holds: read from the cache file when this list of
+        regexes was compiled before (then no regex is even translated), else compiled and written."""
         key = hashlib.sha256(repr((hyperscan.__version__, platform.machine(), sys.version_info[:2], unicodedata.unidata_version,
-                                   expressions, flags)).encode()).hexdigest()[:24]
-        if not expressions:
-            return None
+                                   _MAX_BOUNDED, [(rx.pattern, rx.flags) for rx in self._keep])).encode()).hexdigest()[:24]
         path = (cache_dir or _cache_dir()) / f"gate-{key}.hsdb"
-        try:  # the file: the ids Hyperscan would not compile, a newline, the database
+        try:  # the file: the ids the database holds, a newline, the database
             head, _, body = path.read_bytes().partition(b"\n")
-            db, dropped = hyperscan.loadb(body, hyperscan.HS_MODE_BLOCK), json.loads(head)
+            gated = json.loads(head)
+            db = hyperscan.loadb(body, hyperscan.HS_MODE_BLOCK)
             db.scratch = hyperscan.Scratch(db)  # (a loaded database comes without one)
+            return db, gated
         except (OSError, ValueError, hyperscan.error):  # not built yet, or built for another CPU
-            ids = list(range(len(expressions)))
-            try:
-                db, dropped = _compiled(expressions, flags, ids), []
-            except hyperscan.error:  # one expression spoils the lot: find which
-                dropped = sorted(self._uncompilable(expressions, flags, ids))
-                db = _compiled(expressions, flags, [i for i in ids if i not in dropped])
-            _write(path, json.dumps(dropped).encode() + b"\n" + hyperscan.dumpb(db))
-        # an expression too large for Hyperscan: its regex is always searched
-        self.index = {k: v for k, v in self.index.items() if v not in dropped}
-        return db
+            pass
+        base = hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_UCP | hyperscan.HS_FLAG_SINGLEMATCH
+        expressions: dict[int, tuple[str, int]] = {}
+        for i, rx in enumerate(self._keep):
+            expr = superset_expression(rx)
+            if expr:
+                expressions[i] = (expr, base | (hyperscan.HS_FLAG_DOTALL if rx.flags & re.DOTALL else 0))
+        if not expressions:
+            return None, []
+        gated = list(expressions)
+        try:
+            db = _compiled(expressions, gated)
+        except hyperscan.error:  # one expression spoils the lot (too large): its regex is always searched
+            dropped = self._uncompilable(expressions, gated)
+            gated = [i for i in gated if i not in dropped]
+            db = _compiled(expressions, gated)
+        _write(path, json.dumps(gated).encode() + b"\n" + hyperscan.dumpb(db))
+        return db, gated
 
     @staticmethod
-    def _uncompilable(expressions: list[str], flags: list[int], ids: list[int]) -> set[int]:
+    def _uncompilable(expressions: dict, ids: list[int]) -> set[int]:
         """The ids of expressions Hyperscan will not compile (found by halving the list)."""
         try:
-            _compiled(expressions, flags, ids)
+            _compiled(expressions, ids)
             return set()
         except hyperscan.error:
             if len(ids) == 1:
                 return set(ids)
         half = len(ids) // 2
-        return Gate._uncompilable(expressions, flags, ids[:half]) | Gate._uncompilable(expressions, flags, ids[half:])
+        return Gate._uncompilable(expressions, ids[:half]) | Gate._uncompilable(expressions, ids[half:])
 
     def present(self, text: str) -> set[int] | None:
         """The expression ids that match ``text``; None when the page cannot be gated."""
@@ -221,10 +220,11 @@ class Gate:
         return found
 
 
-def _compiled(expressions: list[str], flags: list[int], ids: list[int]):
+def _compiled(expressions: dict, ids: list[int]):
+    """A block-mode database of these expressions (id -> (expression, flags))."""
     db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-    db.compile(expressions=[expressions[i].encode() for i in ids], ids=ids, elements=len(ids),
-               flags=[flags[i] for i in ids])
+    db.compile(expressions=[expressions[i][0].encode() for i in ids], ids=ids, elements=len(ids),
+               flags=[expressions[i][1] for i in ids])
     return db
 
 
