@@ -301,6 +301,9 @@ _SELLER_I = with_first_chars(re.compile(pattern_form(
     # the owner doing something for the customer it addresses (「我會先跟您確認」, 「我幫您出運費」)
     r"|我(?:們)?[^。,;\n!?]{0,8}?(?:幫|替|給|跟|通知|聯絡|回覆|寄給|退給|取消)(?:您|你|妳)")))
 _OWN_SHOP_INFO = re.compile(r"統一編號|負責人")
+# the shop's own profile at the top of a chat export, and a title naming the page as the seller's rules
+_SHOP_PROFILE = re.compile(r"粉絲專頁[:：]|官方帳號[:：]|對話對象[:：]|商家[:：]|賣場[:：]")
+_OWN_RULES_TITLE = re.compile(r"(?:團購|購物|訂購|下單|交易|退換貨|賣場|服務|會員)(?:須知|說明|條款|規則|政策|公告)")
 # a line of a chat log: a time, then who speaks (「10:31 疾風帽舖-阿德 可以喔～」, 「10:22 晴川繡學號-小晴:…」)
 # (normalised: the tab between the time and the name is gone, and wrapped lines may be joined)
 _CHAT_LINE = re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?::\d{2})?\s?(?=[\u4e00-\u9fffa-z])")
@@ -419,8 +422,11 @@ def looks_like_terms(text: str, original: str | None = None) -> bool:
         acts = len(scanning_form(_SELLER_I, n).findall(text))
         # (a chat log with the shop, 「10:31 疾風帽舖-阿德 …5天內跟我說就可以」: the 我 is shared by the
         # customers and the shop's staff, who state the shop's rules)
+        # A page titled as the seller's own rules (「…團購須知（下單前必看）」) is the seller's, whoever
+        # says 我 in it; so is a chat export under the shop's own profile (「粉絲專頁：汪喵食堂」).
         return (bool(_OWN_SHOP_INFO.search(text)) and acts >= 4) or (bool(_OWNER_SELF.search(text[:600])) and acts >= 2) \
-            or (len(_CHAT_LINE.findall(text)) >= 8 and acts >= 3)
+            or (len(_CHAT_LINE.findall(text)) >= 8 and (acts >= 3 or bool(_SHOP_PROFILE.search(text[:400])))) \
+            or bool(_OWN_RULES_TITLE.search(text[:160]))
     return True
 
 

@@ -113,6 +113,40 @@ def test_a_shop_owner_writing_in_the_first_person_is_judged_not_taken_for_a_blog
     assert {r.status for r in evaluate([Document("blog.txt", blog)], PACK)} <= {Status.NOT_APPLICABLE, Status.NEEDS_REVIEW}
 
 
+GROUP_BUY_NOTE = """【記事本】社區團購｜第12團 手工冷凍包子 團購須知（下單前必看）
+建立者：小芸（團主）
+哈囉大家晚安～這團我自己先試吃過，我家小孩超愛，我真心推薦才開的😆
+我上週親自去工廠看過，我覺得環境很乾淨，我也分享一下我最愛的口味：我最推筍肉包。
+我知道大家很期待，我會在群組裡通知到貨時間，我也會幫大家分批到貨。
+一、付款方式：收單後三天內轉帳，我收到款項才算下單成功。
+二、運費：宅配每箱運費 180 元由團員負擔，滿 2,000 元免運。
+三、退貨：冷凍食品一律不退不換，特價組也不退。
+四、退款：有問題的話只退成下次團購的折抵金，不退現金。
+五、個人資料：大家留的電話和地址只用於出貨。
+團主聯絡電話：0912-345-678
+"""
+
+CHAT_EXPORT = """Messenger 對話紀錄匯出
+粉絲專頁：小麥麵包坊
+參與者：王小明、小麥麵包坊
+""" + "".join(f"""
+2026年3月{d}日 下午8:{10 + d}
+王小明：
+我想問一下，我上次買的吐司我覺得有點硬，我可以退嗎？我是前天收到的，我家人也說我買太多了，我下次會少買一點，我先分享給鄰居，我自己也很愛吃。
+小麥麵包坊：
+不好意思喔，我們的特價商品一律不退不換，退款也只能轉成購物金喔，您可以看看賣場須知。宅配運費每箱 150 元，付款方式有轉帳和貨到付款，訂單出貨後會簡訊通知。
+""" for d in range(1, 10))
+
+
+@pytest.mark.parametrize("text", [GROUP_BUY_NOTE, CHAT_EXPORT], ids=["group-buy-note", "chat-export"])
+def test_a_sellers_own_note_or_chat_is_judged_though_many_say_i(text):
+    # (blind sets X: a 團購須知 written by the organiser in the first person, and a chat export under
+    # the shop's own profile, had been taken for a writer's post and judged not at all)
+    got = {r.rule_id: r.status for r in evaluate([Document("t.txt", text)], PACK)}
+    assert got["P05"] is Status.FAIL
+    assert got["S01"] is Status.FAIL
+
+
 def test_a_wrapped_line_before_a_numeral_continues_the_sentence():
     text = "商品頁面呈現之書名、作者、出版社、價格、內容簡介、規格、版次及其他相關資訊，為契約之\n一部分。\n第四條 電子文件"
     norm = normalize(text)
