@@ -789,7 +789,7 @@ LAWFUL = [
     _c("perishable", "易於腐敗、保存期限較短或解約時即將逾期之商品（準則第2條第1款）", True,
        r"第(?:二|2)條第(?:一|1)款|生鮮|易腐|易於腐敗|腐敗|保存期限?(?:較)?短|保存期限在|賞味期|效期較短|即期|即將(?:到期|逾期|過期)|冷藏|冷凍|蛋糕|麵包(?!蟲)|鮮花|花束|盆花|蔬果|蔬菜|水果|海鮮|漁獲|肉品|生肉|鮮奶|鮮乳|熟食|便當|甜點|鮮食|現做|現烤|手工餅乾|鮮果|果汁|生菜|豆腐|鮮蛋|雞蛋|鮮魚|生魚|壽司|餐點|餐盒|perishable|freshfood|frozenfood|flowers|cakes?|水餃|餃子|包子|湯圓|粽子|冰品|冰淇淋|優格|優酪乳|乳酪|起司|布丁|鮮奶油|生乳|鮮蝦|蝦仁|螃蟹|蟹肉|生蠔|牛排|雞肉|豬肉|牛肉|鮭魚|生鮮|冷藏品|冷凍品"),
     _c("custom", "依消費者要求所為之客製化給付（準則第2條第2款）", True,
-       r"客製|客制|訂製|訂做|定製|定做|量身|刻字|刻印|刻名|雕刻|燙金|繡字|繡名|印製|印刷.{0,6}(?:照片|相片|姓名|名字|文字|圖案|logo)|照片|相片|依.{0,8}(?:要求|指示|指定|提供之|需求|設計)|個人化|專屬|手作.{0,4}訂單|personali[sz]ed|custom-?made|made-?to-?order|engraved|monogram|刻有|刻上|印有|印上|(?:您|消費者|客戶|顧客|買家|會員)(?:所)?(?:指定|提供)(?:之|的)?(?:文字|圖案|照片|相片|姓名|名字|logo|字樣|設計|圖檔)"),
+       r"客製|客制|訂製|訂做|定製|定做|量身|刻字|刻印|刻名|雕刻|燙金|繡字|繡名|繡(?:上)?(?:學號|姓名|名字|文字|縮寫)|印製|印刷.{0,6}(?:照片|相片|姓名|名字|文字|圖案|logo)|照片|相片|依.{0,8}(?:要求|指示|指定|提供之|需求|設計)|個人化|專屬|手作.{0,4}訂單|personali[sz]ed|custom-?made|made-?to-?order|engraved|monogram|刻有|刻上|印有|印上|(?:您|消費者|客戶|顧客|買家|會員)(?:所)?(?:指定|提供)(?:之|的)?(?:文字|圖案|照片|相片|姓名|名字|logo|字樣|設計|圖檔)"),
     _c("press", "報紙、期刊或雜誌（準則第2條第3款）", True, r"報紙|期刊|雜誌|刊物|週刊|月刊|magazines?|newspapers?|periodicals?"),
     _c("av_software", "經消費者拆封之影音商品或電腦軟體（準則第2條第4款）", True,
        r"影音|cd|dvd|藍光|blu-?ray|唱片|黑膠|專輯|錄音帶|電腦軟體|軟體|遊戲光碟|遊戲片|光碟|電影|(?<!開箱)(?<!錄影)(?<!拍攝)影片|software|dvds?|vinyl", _OPENED, "已拆封"),
@@ -801,6 +801,11 @@ LAWFUL = [
        _OPENED, "已拆封"),
     _c("air", "國際航空客運服務（準則第2條第7款）", True, r"國際航空|國際機票|國際線|(?<!國內)(?<!國內線)機票|航空客運"),
 ]
+_BEFORE_SUPPLY = re.compile(r"(?:就算|即使|即便|縱使|哪怕)(?:是)?(?:還)?(?:沒有?|未)(?:按)?(?:下載|開通|兌換|開始(?:觀看|使用)|啟用)"
+                            r"|(?:未|沒有?)(?:下載|開通|兌換|啟用)(?:者|的)?(?:亦同|也一樣|亦然|也不)")
+_UNPLACED = "未列於準則第2條之商品"
+# (not 「不論有無刻字」: with or without)
+_NOT_CUSTOMISED = re.compile(r"(?<![有])(?:沒有|沒|未|無|不含|不需|免)(?:刻字|刻名|刻印|繡字|繡名|印字|客製化?|訂製|加工)(?:的|之)?")
 # an exclusion that reaches unopened goods (「無論是否拆封」, 「未拆封者亦同」)
 _REGARDLESS_OPENED = re.compile(r"(?:無論|不論|不管)(?:是否|有無|有沒有|有否)?(?:已)?(?:拆封|開封|拆開|使用)|(?:即使|即便|縱使|就算)(?:是)?(?:未|沒有?)(?:拆封|開封|拆開|使用)"
                                 r"|(?:未|沒有?)(?:拆封|開封|拆開|使用)(?:者|的|之商品)?(?:亦同|也一樣|亦然|一樣不|也不|亦不)")
@@ -851,11 +856,13 @@ class Placement:
 # what makes a customisation genuine (準則 §2(2), 立法說明 in legal/reference.md §3.3): the
 # consumer's own specification — a photo, an engraving, measurements, a design
 _SPEC = re.compile(r"依(?:照)?(?:您|消費者|客戶|顧客|買家|會員|個人|你|妳)?.{0,6}(?:提供|上傳|指定之|要求|指示|需求(?![^,;。]{0,3}(?:挑|選))|設計|身材|身形|量測)"
-                   r"|量身|刻字|刻印|刻名|刻有|刻上|雕刻|燙金|繡字|繡名|繡製|照片|相片|身材|身形|量測|手寫|簽名"
+                   r"|量身|刻字|刻印|刻名|刻有|刻上|雕刻|燙金|繡字|繡名|繡製|繡(?:上)?(?:學號|姓名|名字|縮寫)|照片|相片|身材|身形|量測|手寫|簽名"
                    r"|非(?:現有|既有|標準|制式)(?:之|的)?(?:規格|尺寸|款式)|(?:您|消費者|客戶|顧客)(?:所)?指定(?:之|的)?(?:尺寸|規格|文字|圖案)"
                    r"|(?:您|消費者|客戶|顧客|買家|會員)(?:所)?(?:指定|提供|上傳)(?:之|的)?(?:文字|圖案|姓名|名字|logo|字樣|設計|圖檔|檔案)")
 # choosing among listed options, or production only starting after the order, is not (G4)
 _CHOICE = re.compile(r"(?<![非挑])選(?=長度|號數|尺寸|顏色|規格|款式|左右手|容量|口味|磅數|色號)"
+                     # (「依您指定的顏色與尺寸裁切包裝出貨」: two catalogue options picked)
+                     r"|指定(?:之|的)?(?:顏色|尺寸|尺碼|款式|規格)(?:與|和|及|、)(?:顏色|尺寸|尺碼|款式|規格)"
                      r"|(?<!非)(?:選擇|選購|挑選|現有|既有|點選|勾選|選了|選的|自選|選定)(?:之|的)?.{0,8}(?:顏色|尺寸|尺碼|規格|款式|花色|材質|選項|口味|組合|木種|戒圍|手圍|色號|色系|號碼|香味|香調|長度|容量)")
 _MADE_TO_ORDER = re.compile(r"(?:接單|下單|訂購|付款|訂單成立)(?:後|之後)(?:才|即|再|始|方)?(?:開始|進行|安排)?(?:生產|製作|製造|備料|叫貨|訂製|訂做|排產)")
 
@@ -940,6 +947,8 @@ def classify_exclusion(subject: str) -> Placement:
             return Placement("unlawful", (_FAKE_CUSTOM.label,), "不在準則第2條所列合理例外範圍")
         return Placement("review", (f"業者自行認定為{deemed.group('label')}之商品",),
                          "業者自行認定之類別不等於準則第2條所列例外，須個案判斷")
+    # (「就算是沒有刻字的空白款…也通通不接受退換貨」: goods said not to be customised are not)
+    subject = _NOT_CUSTOMISED.sub("□", subject)
     fake_custom = _fake_custom(subject)
     lawful = [c for c in LAWFUL if c.pattern.search(subject) and not (fake_custom and c.key == "custom")]
     if len(lawful) > 1 and _INTANGIBLE.search(subject):
@@ -994,6 +1003,11 @@ def classify_exclusion(subject: str) -> Placement:
         # life it states as months long; nothing else shows the goods perishable
         return Placement("review", ("標示保存期限達一個月以上之商品（是否屬保存期限較短須個案判斷）",),
                          "商品類別是否屬準則第2條所列例外，須個案判斷")
+    if lawful and _BEFORE_SUPPLY.search(subject) and any(c.key == "digital" for c in lawful):
+        # 「所有數位素材包一經付款即無法退款，就算還沒按下載也一樣」: §2(5) covers content once supplied
+        # with the consumer's prior consent, not content not yet downloaded
+        return Placement("unlawful", (f"{next(c.label for c in lawful if c.key == 'digital')}，尚未提供者亦排除",),
+                         "準則第2條第5款之例外限於經消費者事先同意而已提供者")
     if lawful and _REGARDLESS_OPENED.search(subject) and any(c.key in ("av_software", "hygiene") for c in lawful):
         # 「實體有聲書CD無論是否拆封，售出後一律不受理退貨」: §2(4) and (6) cover opened goods only
         return Placement("unlawful", tuple(f"{c.label}，未拆封者亦排除" for c in lawful if c.key in ("av_software", "hygiene")),
@@ -1030,7 +1044,7 @@ def classify_exclusion(subject: str) -> Placement:
         return Placement("lawful", ("期間屆滿、非本店售出或贈品",), "不涉七日解除權之限制")
     if _named_goods(subject):
         # 「活體植栽（觀葉植物、多肉）…恕不適用七日解除權」: goods are named, but in no list
-        return Placement("review", ("未列於準則第2條之商品",), "商品類別是否屬準則第2條所列例外，須個案判斷")
+        return Placement("review", (_UNPLACED,), "商品類別是否屬準則第2條所列例外，須個案判斷")
     return Placement("unlawful", ("未限定商品範圍",), _ALL_EXCLUDED)
 
 
