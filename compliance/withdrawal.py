@@ -49,6 +49,8 @@ def _period_candidates(rule: Rule, ctx: Context):
                 continue
             if _REFUND_BEFORE.search(c.text, max(0, d.start - 60), d.start):
                 continue  # 「Refunds are made to the original payment method within 15 days…」
+            if _AFTER_WITHDRAWAL.search(head):
+                continue  # 「…應於解除後五日內…退還價款」: counted from the withdrawal, a step after it
             if m_after and _COUNTED.match(tail, m_after.end()):
                 continue  # 「一年內退貨紀錄超過兩次」: a count of returns, not the period
             if _DENIED_BEFORE.search(head) or (m_after and _DENIED_AFTER.match(tail, m_after.end())):
@@ -65,6 +67,7 @@ def _period_candidates(rule: Rule, ctx: Context):
 
 
 _REFUND_BEFORE = re.compile(r"refund")
+_AFTER_WITHDRAWAL = re.compile(r"(?:解除|解約|退貨|退回)(?:契約)?(?:後|之日起|之次日起|完成後)[^,;。]{0,3}$")
 _NAV_LINE = re.compile(r"[^,;。|]{0,12}?(?:[^,;。|]{1,10}\|){3,}[^,;。|]{1,10}$")
 _PAREN_AFTER = re.compile(r"^((?:內|之內|以內)?)\([^()]{1,30}\)")
 # (「一年內退貨達三次以上者」: a count of returns too)
