@@ -794,7 +794,7 @@ LAWFUL = [
     _c("av_software", "經消費者拆封之影音商品或電腦軟體（準則第2條第4款）", True,
        r"影音|cd|dvd|藍光|blu-?ray|唱片|黑膠|專輯|錄音帶|電腦軟體|軟體|遊戲光碟|遊戲片|光碟|電影|(?<!開箱)(?<!錄影)(?<!拍攝)影片|software|dvds?|vinyl", _OPENED, "已拆封"),
     _c("digital", "非以有形媒介提供之數位內容或一經提供即為完成之線上服務，經消費者事先同意（準則第2條第5款）", True,
-       r"第(?:二|2)條第(?:五|5)款|數位內容|數位商品|數位版|電子版|(?:開通|觀看|線上)(?:之)?課程|開通[^,;。]{0,8}(?:服務|方案|權限)|(?:電子|數位|下載|列印|版型|pdf)檔(?:案)?|電子書|線上課程|線上影音|線上服務|下載|序號(?!卡)|虛擬(?:商品|寶物|貨幣)|遊戲點數|點數卡|儲值|串流|電子票|e-?book|app內購|線上諮詢|訂閱內容",
+       r"第(?:二|2)條第(?:五|5)款|數位內容|數位商品|數位版|電子版|(?:開通|觀看|線上)(?:之)?課程|開通[^,;。]{0,6}課程|課程內容|開通[^,;。]{0,8}(?:服務|方案|權限)|(?:電子|數位|下載|列印|版型|pdf)檔(?:案)?|電子書|線上課程|線上影音|線上服務|下載|序號(?!卡)|虛擬(?:商品|寶物|貨幣)|遊戲點數|點數卡|儲值|串流|電子票|e-?book|app內購|線上諮詢|訂閱內容",
        r"同意|勾選|確認後(?:始|才|方)?提供|開通|下載|啟用|兌換|提供後|已提供", "消費者事先同意"),
     _c("hygiene", "已拆封之個人衛生用品（準則第2條第6款）", True,
        r"個人衛生用品|衛生用品|貼身衣物|內衣|內褲|胸罩|襪|underwear|lingerie|socks|swimwear|toothbrush|hygiene|泳衣|泳裝|泳褲|牙刷|刷頭|牙線|月經杯|月亮杯|護墊|耳套|刀片|刀頭|粉撲|化妝棉|化妝海綿|美妝蛋|海綿|棉花棒|棉棒|洗臉巾|拋棄式|假睫毛|修眉刀|剃刀|刮鬍刀|浴帽|澡巾|沐浴球|月經褲|生理褲|乳墊|胸貼|胸墊|固齒器|咬咬樂|潤滑液|刮鬍|刮鬚|隱形眼鏡|衛生棉|棉條|口罩|耳塞|睡衣|情趣用品|按摩棒|保險套|奶嘴|奶瓶|吸乳器|尿布|牙套|貼身|吸管|咬嘴",
@@ -804,6 +804,10 @@ LAWFUL = [
 _BEFORE_SUPPLY = re.compile(r"(?:就算|即使|即便|縱使|哪怕)(?:是)?(?:還)?(?:沒有?|未)(?:按)?(?:下載|開通|兌換|開始(?:觀看|使用)|啟用)"
                             r"|(?:未|沒有?)(?:下載|開通|兌換|啟用)(?:者|的)?(?:亦同|也一樣|亦然|也不)")
 _UNPLACED = "未列於準則第2條之商品"
+_CITED = re.compile(r"第(?:二|2)條第([一二三四五六七1-7])款")
+_CITED_ITEM = {"一": "perishable", "1": "perishable", "二": "custom", "2": "custom", "三": "press", "3": "press",
+               "四": "av_software", "4": "av_software", "五": "digital", "5": "digital", "六": "hygiene", "6": "hygiene",
+               "七": "air", "7": "air"}
 # (not 「不論有無刻字」: with or without)
 _NOT_CUSTOMISED = re.compile(r"(?<![有])(?:沒有|沒|未|無|不含|不需|免)(?:刻字|刻名|刻印|繡字|繡名|印字|客製化?|訂製|加工)(?:的|之)?")
 # an exclusion that reaches unopened goods (「無論是否拆封」, 「未拆封者亦同」)
@@ -951,6 +955,11 @@ def classify_exclusion(subject: str) -> Placement:
     subject = _NOT_CUSTOMISED.sub("□", subject)
     fake_custom = _fake_custom(subject)
     lawful = [c for c in LAWFUL if c.pattern.search(subject) and not (fake_custom and c.key == "custom")]
+    cited = {_CITED_ITEM[m.group(1)] for m in _CITED.finditer(subject)}
+    if len(lawful) > 1 and cited & {c.key for c in lawful}:
+        # 「…屬「經消費者拆封之電腦軟體」，依…準則第2條第4款」: the item the clause cites is the category
+        # (a 序號 on a scratch card is no intangible content)
+        lawful = [c for c in lawful if c.key in cited]
     if len(lawful) > 1 and _INTANGIBLE.search(subject):
         # 「以電子郵件寄送序號、非以有形媒介提供之…軟體授權」: software without a medium is §2(5), not
         # (4), when every mention of it is the intangible one

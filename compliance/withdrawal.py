@@ -364,7 +364,8 @@ def check_withdrawal_restrictions(rule: Rule, ctx: Context) -> Result:
             # again at all (「三、線上課程屬…數位內容。甲方於開通前…告知乙方：一經開通即不適用解除權」)
             earlier = _paragraph_before(h)
             prefix = h.clause.text[:h.start - h.clause.start]
-            goods = goods_named_before(prefix)
+            # (「鏡片部分不予退費」: the part named is the lenses of the sentence before)
+            goods = re.sub(r"(?:的|之)?部[分份]$", "", goods_named_before(prefix))
             # (a clause led by a party, 「會員於結帳畫面勾選…即不適用七日解除權」, states the procedure,
             # whatever its words; 「已拆封之矽膠鼻墊替換組，…亦不適用」 names goods of its own)
             if earlier and (goods[:4] in earlier if goods else not names_goods(prefix) or _PARTY_LED.match(prefix)):
@@ -471,7 +472,7 @@ def _faq_exclusions(ctx: Context, exclusion: Pattern) -> list[tuple[Hit, str]]:
     return out
 
 
-_PARTY_LED = re.compile(r"(?:" + MACROS["CONSUMER"] + "|" + MACROS["TRADER"] + r")(?:於|在|如|若|倘|得|應|須|已|經)")
+_PARTY_LED = re.compile(r"(?:" + MACROS["CONSUMER"] + "|" + MACROS["TRADER"] + r"|甲方|乙方)(?:於|在|如|若|倘|得|應|須|已|經)")
 # the patterns that ask for the goods to come back unopened or unused
 _UNOPENED_CONDITIONS = ("new-condition-required", "protective-film-kept")
 # the 準則 §2 categories whose exception is the goods' being opened (4: audio-video and software,
