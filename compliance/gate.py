@@ -14,9 +14,9 @@ results are the same with it or without it (tests/test_gate.py compares them ove
 Compiling the expressions costs about a second, so only a long run (``match.scan_eagerly``: a
 scan's worker, ``eval``, ``analyze``, the engine bench) builds a gate, and it keeps the compiled
 database in a cache file keyed by the regexes and the library's version (a run that finds it
-translates nothing). Without the
-``hyperscan`` package (it is built for x86-64), with ``COMPLIANCE_GATE=0``, or when anything in
-building the gate fails, there is no gate and every search is made.
+translates nothing). Without the ``hyperscan`` package (requirements.txt installs it on Linux
+x86-64 only), with ``COMPLIANCE_GATE=0``, or when anything in building the gate fails, there is no
+gate and every search is made.
 """
 from __future__ import annotations
 
