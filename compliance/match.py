@@ -769,11 +769,15 @@ class Category:
     pattern: re.Pattern
     condition: re.Pattern | None = None  # what must also be said for the exception to hold
     condition_label: str = ""
+    # words that carry the exclusion past that condition (「無論是否拆封」, 「就算還沒按下載」)
+    beyond: re.Pattern | None = None
+    beyond_label: str = ""
 
 
-def _c(key, label, lawful, pattern, condition=None, condition_label=""):
+def _c(key, label, lawful, pattern, condition=None, condition_label="", beyond=None, beyond_label=""):
     return Category(key, label, lawful, re.compile(pattern_form(pattern)),
-                    re.compile(pattern_form(condition)) if condition else None, condition_label)
+                    re.compile(pattern_form(condition)) if condition else None, condition_label,
+                    re.compile(pattern_form(beyond)) if beyond else None, beyond_label)
 
 
 # durable everyday goods, plainly in no 準則 §2 category (matched after the words of a lawful
@@ -785,6 +789,12 @@ _ORDINARY_GOODS = (r"盆器|花器|花盆|工具|用具|器具|器材|器皿|五
                    r"手機殼|保護殼|保護貼|相機包|樂器|吉他|球拍|球具|運動器材|健身器材|露營|帳篷|自行車|腳踏車|安全帽|車用|汽車用品|"
                    r"寵物用品|寵物玩具|項圈|牽繩|貓砂盆|模型|公仔|積木|拼圖|桌遊|畫具|畫材|筆記本|鋼筆|手帳")
 _OPENED = r"拆封|開封|拆開|開啟|啟封|已使用|使用過|試用|拆除包裝|破壞包裝|撕開|開通|兌換|刮開|opened|unsealed|used|worn"
+# an exclusion that reaches unopened goods (「無論是否拆封」, 「未拆封者亦同」: §2(4) and (6) cover opened
+# goods only) or content not yet supplied (「就算還沒按下載也一樣」: §2(5) covers content supplied)
+_REGARDLESS_OPENED = (r"(?:無論|不論|不管)(?:是否|有無|有沒有|有否)?(?:已)?(?:拆封|開封|拆開|使用)|(?:即使|即便|縱使|就算)(?:是)?(?:未|沒有?)(?:拆封|開封|拆開|使用)"
+                      r"|(?:未|沒有?)(?:拆封|開封|拆開|使用)(?:者|的|之商品)?(?:亦同|也一樣|亦然|一樣不|也不|亦不)")
+_BEFORE_SUPPLY = (r"(?:就算|即使|即便|縱使|哪怕)(?:是)?(?:還)?(?:沒有?|未)(?:按)?(?:下載|開通|兌換|開始(?:觀看|使用)|啟用)"
+                  r"|(?:未|沒有?)(?:下載|開通|兌換|啟用)(?:者|的)?(?:亦同|也一樣|亦然|也不)")
 LAWFUL = [
     _c("perishable", "易於腐敗、保存期限較短或解約時即將逾期之商品（準則第2條第1款）", True,
        r"第(?:二|2)條第(?:一|1)款|生鮮|易腐|易於腐敗|腐敗|保存期限?(?:較)?短|保存期限在|賞味期|效期較短|即期|即將(?:到期|逾期|過期)|冷藏|冷凍|蛋糕|麵包(?!蟲)|鮮花|花束|盆花|蔬果|蔬菜|水果|海鮮|漁獲|肉品|生肉|鮮奶|鮮乳|熟食|便當|甜點|鮮食|現做|現烤|手工餅乾|鮮果|果汁|生菜|豆腐|鮮蛋|雞蛋|鮮魚|生魚|壽司|餐點|餐盒|perishable|freshfood|frozenfood|flowers|cakes?|水餃|餃子|包子|湯圓|粽子|冰品|冰淇淋|優格|優酪乳|乳酪|起司|布丁|鮮奶油|生乳|鮮蝦|蝦仁|螃蟹|蟹肉|生蠔|牛排|雞肉|豬肉|牛肉|鮭魚|生鮮|冷藏品|冷凍品"),
@@ -792,17 +802,17 @@ LAWFUL = [
        r"客製|客制|訂製|訂做|定製|定做|量身|刻字|刻印|刻名|雕刻|燙金|繡字|繡名|繡(?:上)?(?:學號|姓名|名字|文字|縮寫)|印製|印刷.{0,6}(?:照片|相片|姓名|名字|文字|圖案|logo)|照片|相片|依.{0,8}(?:要求|指示|指定|提供之|需求|設計)|個人化|專屬|手作.{0,4}訂單|personali[sz]ed|custom-?made|made-?to-?order|engraved|monogram|刻有|刻上|印有|印上|(?:您|消費者|客戶|顧客|買家|會員)(?:所)?(?:指定|提供)(?:之|的)?(?:文字|圖案|照片|相片|姓名|名字|logo|字樣|設計|圖檔)"),
     _c("press", "報紙、期刊或雜誌（準則第2條第3款）", True, r"報紙|期刊|雜誌|刊物|週刊|月刊|magazines?|newspapers?|periodicals?"),
     _c("av_software", "經消費者拆封之影音商品或電腦軟體（準則第2條第4款）", True,
-       r"影音|cd|dvd|藍光|blu-?ray|唱片|黑膠|專輯|錄音帶|電腦軟體|軟體|遊戲光碟|遊戲片|光碟|電影|(?<!開箱)(?<!錄影)(?<!拍攝)影片|software|dvds?|vinyl", _OPENED, "已拆封"),
+       r"影音|cd|dvd|藍光|blu-?ray|唱片|黑膠|專輯|錄音帶|電腦軟體|軟體|遊戲光碟|遊戲片|光碟|電影|(?<!開箱)(?<!錄影)(?<!拍攝)影片|software|dvds?|vinyl", _OPENED, "已拆封",
+       _REGARDLESS_OPENED, "未拆封者亦排除（例外限於已拆封者）"),
     _c("digital", "非以有形媒介提供之數位內容或一經提供即為完成之線上服務，經消費者事先同意（準則第2條第5款）", True,
        r"第(?:二|2)條第(?:五|5)款|數位內容|數位商品|數位版|電子版|(?:開通|觀看|線上)(?:之)?課程|開通[^,;。]{0,6}課程|課程內容|開通[^,;。]{0,8}(?:服務|方案|權限)|(?:電子|數位|下載|列印|版型|pdf)檔(?:案)?|電子書|線上課程|線上影音|線上服務|下載|序號(?!卡)|虛擬(?:商品|寶物|貨幣)|遊戲點數|點數卡|儲值|串流|電子票|e-?book|app內購|線上諮詢|訂閱內容",
-       r"同意|勾選|確認後(?:始|才|方)?提供|開通|下載|啟用|兌換|提供後|已提供", "消費者事先同意"),
+       r"同意|勾選|確認後(?:始|才|方)?提供|開通|下載|啟用|兌換|提供後|已提供", "消費者事先同意",
+       _BEFORE_SUPPLY, "尚未提供者亦排除（例外限於經消費者事先同意而已提供者）"),
     _c("hygiene", "已拆封之個人衛生用品（準則第2條第6款）", True,
        r"個人衛生用品|衛生用品|貼身衣物|內衣|內褲|胸罩|襪|underwear|lingerie|socks|swimwear|toothbrush|hygiene|泳衣|泳裝|泳褲|牙刷|刷頭|牙線|月經杯|月亮杯|護墊|耳套|刀片|刀頭|粉撲|化妝棉|化妝海綿|美妝蛋|海綿|棉花棒|棉棒|洗臉巾|拋棄式|假睫毛|修眉刀|剃刀|刮鬍刀|浴帽|澡巾|沐浴球|月經褲|生理褲|乳墊|胸貼|胸墊|固齒器|咬咬樂|潤滑液|刮鬍|刮鬚|隱形眼鏡|衛生棉|棉條|口罩|耳塞|睡衣|情趣用品|按摩棒|保險套|奶嘴|奶瓶|吸乳器|尿布|牙套|貼身|吸管|咬嘴",
-       _OPENED, "已拆封"),
+       _OPENED, "已拆封", _REGARDLESS_OPENED, "未拆封者亦排除（例外限於已拆封者）"),
     _c("air", "國際航空客運服務（準則第2條第7款）", True, r"國際航空|國際機票|國際線|(?<!國內)(?<!國內線)機票|航空客運"),
 ]
-_BEFORE_SUPPLY = re.compile(r"(?:就算|即使|即便|縱使|哪怕)(?:是)?(?:還)?(?:沒有?|未)(?:按)?(?:下載|開通|兌換|開始(?:觀看|使用)|啟用)"
-                            r"|(?:未|沒有?)(?:下載|開通|兌換|啟用)(?:者|的)?(?:亦同|也一樣|亦然|也不)")
 _UNPLACED = "未列於準則第2條之商品"
 _CITED = re.compile(r"第(?:二|2)條第([一二三四五六七1-7])款")
 _CITED_ITEM = {"一": "perishable", "1": "perishable", "二": "custom", "2": "custom", "三": "press", "3": "press",
@@ -810,9 +820,6 @@ _CITED_ITEM = {"一": "perishable", "1": "perishable", "二": "custom", "2": "cu
                "七": "air", "7": "air"}
 # (not 「不論有無刻字」: with or without)
 _NOT_CUSTOMISED = re.compile(r"(?<![有])(?:沒有|沒|未|無|不含|不需|免)(?:刻字|刻名|刻印|繡字|繡名|印字|客製化?|訂製|加工)(?:的|之)?")
-# an exclusion that reaches unopened goods (「無論是否拆封」, 「未拆封者亦同」)
-_REGARDLESS_OPENED = re.compile(r"(?:無論|不論|不管)(?:是否|有無|有沒有|有否)?(?:已)?(?:拆封|開封|拆開|使用)|(?:即使|即便|縱使|就算)(?:是)?(?:未|沒有?)(?:拆封|開封|拆開|使用)"
-                                r"|(?:未|沒有?)(?:拆封|開封|拆開|使用)(?:者|的|之商品)?(?:亦同|也一樣|亦然|一樣不|也不|亦不)")
 # a shelf life of a month or more, stated (「保存期限為出廠後九十日」, 「保存期限12個月」), and the words
 # that make goods perishable only by calling their shelf life short
 _LONG_SHELF_LIFE = re.compile(pattern_form(
@@ -1012,15 +1019,12 @@ def classify_exclusion(subject: str) -> Placement:
         # life it states as months long; nothing else shows the goods perishable
         return Placement("review", ("標示保存期限達一個月以上之商品（是否屬保存期限較短須個案判斷）",),
                          "商品類別是否屬準則第2條所列例外，須個案判斷")
-    if lawful and _BEFORE_SUPPLY.search(subject) and any(c.key == "digital" for c in lawful):
-        # 「所有數位素材包一經付款即無法退款，就算還沒按下載也一樣」: §2(5) covers content once supplied
-        # with the consumer's prior consent, not content not yet downloaded
-        return Placement("unlawful", (f"{next(c.label for c in lawful if c.key == 'digital')}，尚未提供者亦排除",),
-                         "準則第2條第5款之例外限於經消費者事先同意而已提供者")
-    if lawful and _REGARDLESS_OPENED.search(subject) and any(c.key in ("av_software", "hygiene") for c in lawful):
-        # 「實體有聲書CD無論是否拆封，售出後一律不受理退貨」: §2(4) and (6) cover opened goods only
-        return Placement("unlawful", tuple(f"{c.label}，未拆封者亦排除" for c in lawful if c.key in ("av_software", "hygiene")),
-                         "準則第2條第4款、第6款之例外限於已拆封者")
+    beyond = [c for c in lawful if c.beyond is not None and c.beyond.search(subject)]
+    if beyond:
+        # 「實體有聲書CD無論是否拆封，售出後一律不受理退貨」, 「就算還沒按下載也一樣」: the exclusion
+        # reaches goods the category's own condition (opened; supplied with consent) leaves out
+        return Placement("unlawful", tuple(f"{c.label}，{c.beyond_label}" for c in beyond),
+                         "逾越準則第2條所列例外之要件")
     if lawful:
         missing = [c for c in lawful if c.condition and not c.condition.search(subject)]
         if missing:

@@ -74,9 +74,13 @@ _QUESTION_ENDS = ("?", "？", "嗎")
 _TOPIC_MAX = 80
 
 
+def _emoji(ch: str) -> bool:
+    return ch == "\ufe0f" or 0x2600 <= ord(ch) <= 0x27bf or ord(ch) >= 0x1f300
+
+
 def _without_emoji_tail(text: str) -> str:
     """The text without the emoji that end it (「多久退款？💸」 is a question)."""
-    while text and (text[-1] == "\ufe0f" or 0x2600 <= ord(text[-1]) <= 0x27bf or ord(text[-1]) >= 0x1f300):
+    while text and _emoji(text[-1]):
         text = text[:-1].rstrip()
     return text
 
@@ -87,7 +91,7 @@ def is_question_text(text: str) -> bool:
     # position of the line, and this runs on every line of every page)
     if text.endswith("\n"):
         text = text[:-1]
-    if text and ord(text[-1]) >= 0x2600:
+    if text and _emoji(text[-1]):  # (this runs on every line: most end in a CJK character)
         text = _without_emoji_tail(text)
     return text.endswith(_QUESTION_ENDS) or bool(_QUESTION_START.match(text))
 

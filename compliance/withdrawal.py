@@ -478,6 +478,7 @@ _UNOPENED_CONDITIONS = ("new-condition-required", "protective-film-kept")
 # the 準則 §2 categories whose exception is the goods' being opened (4: audio-video and software,
 # 6: personal hygiene goods)
 _OPENED_CATEGORIES = {c.label for c in LAWFUL if c.key in ("av_software", "hygiene")}
+_OPENED_MISSING = {f"未載明{c.condition_label}之要件" for c in LAWFUL if c.key in ("av_software", "hygiene")}
 
 
 def _opened_exception(hit: Hit) -> bool:
@@ -485,7 +486,7 @@ def _opened_exception(hit: Hit) -> bool:
     opened underwear is excluded lawfully, so asking for it unopened restricts nothing more)?"""
     placement = classify_exclusion(hit.clause.text)
     # (「軟體光碟應保持原廠封膜完整」: the condition the category lacks, its being opened, is the hit's own)
-    return (placement.verdict == "lawful" or (placement.verdict == "review" and placement.reason == "未載明已拆封之要件")) \
+    return (placement.verdict == "lawful" or (placement.verdict == "review" and placement.reason in _OPENED_MISSING)) \
         and set(placement.categories) <= _OPENED_CATEGORIES
 
 
