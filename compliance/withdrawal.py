@@ -34,8 +34,13 @@ def _period_candidates(rule: Rule, ctx: Context):
             # (a parenthesis right after it, 「到貨後七天內（以送達日的隔天開始算），您可以…」, is read past)
             tail = _PAREN_AFTER.sub(r"\1", c.text[d.end:d.end + 64], count=1)[:28]
             head = c.text[max(0, d.start - 14):d.start]
+            if c.text[d.start - 1:d.start] == "第" and not _PERIOD_END.match(tail):
+                continue  # 「付款後第八日開通」: a day in time, not a period (「至第七日止」 is one)
             m_after = after.match(tail)
-            if not (m_after or before.search(c.text[max(0, d.start - 24):d.start])
+            # 「開通後七天內…申請全額退款，不需要說明理由」: a refund asked for with no reason is the
+            # right itself (a service's withdrawal), not a refund period
+            asked = _REFUND_ASKED.search(c.text, d.end, d.end + 60) and _NO_REASON.search(c.text)
+            if not (m_after or asked or before.search(c.text[max(0, d.start - 24):d.start])
                     # 「如欲退貨，應於收到商品之日起七日內為之」: the return is named before, the period ends the clause
                     or (_DEED_AFTER.match(tail) and _WITHDRAW_BEFORE.search(c.text, max(0, d.start - 30), d.start))
                     or (question and before.search(question.rstrip("?嗎"))
@@ -44,8 +49,8 @@ def _period_candidates(rule: Rule, ctx: Context):
                 continue
             # (a clause that grants the right in the statute's own words, 「…七日內，以…通知之方式
             # 解除契約，無須說明理由」, is the period whatever else its method names: 「取消訂閱並退費」)
-            granted = _STATUTORY_GRANT.search(c.text[d.end:d.end + 40]) and _NO_REASON.search(c.text)
-            if skip.search(head + c.text[d.start:d.end] + tail[: m_after.end() if m_after and not granted else 8]):
+            granted = asked or (_STATUTORY_GRANT.search(c.text[d.end:d.end + 40]) and _NO_REASON.search(c.text))
+            if skip.search(head + c.text[d.start:d.end] + tail[: m_after.end() if m_after and not granted else (1 if asked else 8)]):
                 continue
             if _REFUND_BEFORE.search(c.text, max(0, d.start - 60), d.start):
                 continue  # 「Refunds are made to the original payment method within 15 days…」
@@ -67,13 +72,15 @@ def _period_candidates(rule: Rule, ctx: Context):
 
 
 _REFUND_BEFORE = re.compile(r"refund")
+_PERIOD_END = re.compile(r"(?:之|的)?(?:內|止|前|為止|截止|屆滿)")
 _AFTER_WITHDRAWAL = re.compile(r"(?:解除|解約|退貨|退回)(?:契約)?(?:後|之日起|之次日起|完成後)[^,;。]{0,3}$")
 _NAV_LINE = re.compile(r"[^,;。|]{0,12}?(?:[^,;。|]{1,10}\|){3,}[^,;。|]{1,10}$")
 _PAREN_AFTER = re.compile(r"^((?:內|之內|以內)?)\([^()]{1,30}\)")
 # (「一年內退貨達三次以上者」: a count of returns too)
 _COUNTED = re.compile(r"(?:之|的)?(?:紀錄|記錄|次數|率|件數|筆數)|(?:申請)?(?:達|超過|逾)[^,;。]{0,4}次")
 _STATUTORY_GRANT = re.compile(r"解除(?:本)?契約")
-_NO_REASON = re.compile(r"(?:無須|無需|不需|不須|毋須|不必|不用)(?:說明|附|提出|告知)?(?:任何)?理由")
+_REFUND_ASKED = re.compile(r"(?:申請|要求|提出|辦理)(?:全額)?(?:退款|退費)|(?:全額)?(?:退款|退費)(?:之)?(?:申請|要求)")
+_NO_REASON = re.compile(r"(?:無須|無需|不需要?|不須|毋須|不必|不用)(?:說明|附|提出|告知|告訴)?(?:任何)?(?:的)?(?:理由|原因)")
 
 
 def _clauses_with_durations(ctx: Context):
@@ -347,6 +354,7 @@ def check_withdrawal_restrictions(rule: Rule, ctx: Context) -> Result:
     list_intro = compile_regex(rule.params["list_intro"])
     found = [(h, _exclusion_subject(h, list_intro)) for h in ctx.find(exclusion)]
     found += _faq_exclusions(ctx, exclusion)
+    found += _proviso_exclusions(ctx, exclusion)
     for h, subject in found:
         trigger = h.prep.norm.text[h.start:h.end] if h.pattern is exclusion else ""
         if ((_CANCEL.search(trigger) and not _RETURN_VERB.search(trigger) and _AFTER_SHIPPING.search(h.clause.text))
@@ -469,6 +477,37 @@ def _faq_exclusions(ctx: Context, exclusion: Pattern) -> list[tuple[Hit, str]]:
             if not subject:
                 continue  # every answer clause grants the right (「所有商品都可以退貨」)
             out.append((Hit(p, answer[0], answer[0].start, answer[0].end, exclusion), subject))
+    return out
+
+
+# 「買方得於收受商品後七日內…解除契約。但商品之外包裝膠膜業經拆除者，不在此限；其為特價商品者，亦同。」:
+# a proviso (但書) to the grant of the right excludes what it names, up to the end of its sentence
+_PROVISO = re.compile(r"(?:但|惟)(?:如|若|倘)?(?P<what>[^。;\n]{2,60}?)(?:者|時|之情形)?,?(?:則|即)?不在此限(?P<more>[^。\n]{0,40})")
+_GRANTED = re.compile(r"(?:七日|7日|七天|7天)[^。\n]{0,40}(?:解除契約|解約|退貨|退回商品)|(?:解除契約|退貨)[^。\n]{0,20}(?:七日|7日|七天|7天)")
+
+
+def _proviso_exclusions(ctx: Context, exclusion: Pattern) -> list[tuple[Hit, str]]:
+    """Goods or conditions a proviso takes out of the 7-day right granted just before it. Only a
+    proviso that names goods or conditions the engine can place counts (「但法律另有規定者，不在此限」
+    names none)."""
+    out = []
+    for p in ctx.preps:
+        text = p.norm.text
+        for m in _PROVISO.finditer(text):
+            k = m.start()
+            # the grant: the sentence the proviso closes (「…解除契約,但…」) or the one before it
+            stop = k - 1 if k and text[k - 1] in "。\n" else k
+            begin = max(text.rfind("。", 0, stop), text.rfind("\n", 0, stop)) + 1
+            before = text[begin:k]
+            if not _GRANTED.search(before) or exclusion.match.search(before) or negated(before, len(before) - 1):
+                continue
+            subject = f"{m.group('what')} {m.group('more')}".strip()
+            placement = classify_exclusion(subject)
+            if placement.verdict == "lawful" or placement.reason in (_BLANKET, _UNLISTED):
+                continue  # (goods the engine cannot place are not read into a proviso)
+            c = p.clause_at(k)
+            if c is not None:
+                out.append((Hit(p, c, k, m.end(), exclusion), subject))
     return out
 
 
