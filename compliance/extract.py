@@ -191,6 +191,17 @@ def _detect(body: bytes) -> tuple[str, str]:
 
 _DROP_TAGS = ["script", "style", "noscript", "template", "svg", "iframe", "object", "embed",
               "canvas", "select", "button", "input", "textarea", "head"]
+# a button that opens a piece of text (an FAQ accordion's question, 「Q17. 發現帳號被別人登入怎麼辦？」) is
+# part of the text; other buttons (加入購物車, 送出) are controls
+_DISCLOSURE_ATTRS = ("aria-expanded", "aria-controls", "data-toggle", "data-bs-toggle", "data-target", "data-bs-target")
+_DISCLOSURE = re.compile(r"^(faq|faqs|accordion|question|questions|q|qa|collapse|collapsible|toggle|expand|expander|disclosure)$")
+
+
+def _opens_text(el) -> bool:
+    """A <button> that shows or hides a piece of text (kept, as a line of its own)."""
+    return any(el.get(a) is not None for a in _DISCLOSURE_ATTRS) or any(_DISCLOSURE.match(w) for w in _tokens(el))
+
+
 _BOILERPLATE = re.compile(r"^(nav|navbar|navigation|navi|menu|menus|menubar|megamenu|breadcrumb|"
                           r"breadcrumbs|cookie|cookies|cookiebar|toc)$")
 _KEEP = re.compile(r"^(footer|contact|contacts|contactus)$")
@@ -202,7 +213,8 @@ _BOILER_ROLES = {"navigation", "menu", "menubar", "banner"}
 _BLOCK = {"address", "article", "aside", "blockquote", "center", "dd", "details", "dialog", "div",
           "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4",
           "h5", "h6", "header", "hr", "li", "main", "ol", "p", "pre", "section", "summary", "table",
-          "tbody", "thead", "tfoot", "ul", "caption", "body", "html"}
+          "tbody", "thead", "tfoot", "ul", "caption", "body", "html",
+          "button"}  # (a button left in the tree is one that opens text: _opens_text)
 # Item numbering already on the text: "1.", "1、", "一、", "(一)", "（1）", "第一條", "①", "a.".
 _NUMBERED = re.compile(r"^\s*(\d{1,3}\s*[.、．)）]|[一二三四五六七八九十百]+\s*[、.．]|"
                        r"[(（]\s*[\d一二三四五六七八九十]+\s*[)）]|第\s*[\d一二三四五六七八九十百]+\s*[條章項款點節]|"
@@ -457,7 +469,8 @@ def html_to_text(html: str) -> tuple[str, str]:
     title_el = _first(tops, "title")
     title = _SPACES.sub(" ", _get_text(title_el, True)).strip() if title_el is not None else ""
     for el in [el for top in tops if top.tag.__class__ is str for el in top.iter(*_DROP_TAGS)]:
-        _gone(el)
+        if el.tag != "button" or not _opens_text(el):
+            _gone(el)
     ruby = any(top.tag.__class__ is str and next(top.iter("rt", "rp"), None) is not None
                for top in tops)
     body = _first(tops, "body")
@@ -572,7 +585,8 @@ def _soup_html_to_text(html: str) -> tuple[str, str]:
     title_el = soup.find("title")
     title = _SPACES.sub(" ", title_el.get_text()).strip() if title_el else ""
     for el in soup.find_all(_DROP_TAGS):
-        el.decompose()
+        if el.name != "button" or not _opens_text(el):
+            el.decompose()
     _soup_remove_boilerplate(soup)
     out = _Lines()
     try:

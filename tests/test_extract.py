@@ -233,3 +233,20 @@ def test_extract_file_rejects_other_types_and_large_files(tmp_path):
 def test_deeply_nested_markup_does_not_crash():
     body = ("<div>" * 3000 + "<p>深層條款</p>" + "</div>" * 3000).encode("utf-8")
     assert extract(body, "text/html").text == "深層條款"
+
+
+def test_an_accordion_question_in_a_button_is_kept_as_its_own_line():
+    from compliance.extract import _soup_html_to_text, html_to_text
+
+    html = page("""<main><h1>常見問題</h1>
+<div class="faq-item"><button class="faq-q" aria-expanded="false">Q1. 發現帳號被別人登入怎麼辦？</button>
+<div class="answer" hidden><p>請立即通知客服，我們會暫停該帳號的交易。</p></div></div>
+<div class="accordion-item"><button class="accordion-button collapsed">Q2. 可以退貨嗎？</button>
+<div><p>收到商品七日內都可以。</p></div></div>
+<form><button type="submit">加入購物車</button><button class="btn-primary">送出訂單</button></form></main>""")
+    lines = html_to_text(html)[0].split("\n")
+    assert "Q1. 發現帳號被別人登入怎麼辦？" in lines  # the question the answer below it is read with
+    assert "Q2. 可以退貨嗎？" in lines
+    assert lines.index("Q1. 發現帳號被別人登入怎麼辦？") + 1 == lines.index("請立即通知客服，我們會暫停該帳號的交易。")
+    assert not any("加入購物車" in ln or "送出訂單" in ln for ln in lines)  # controls are no text
+    assert _soup_html_to_text(html) == html_to_text(html)  # the fallback walk agrees
