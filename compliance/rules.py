@@ -209,6 +209,11 @@ def load_rule(path: Path) -> Rule:
         raise RuleError(path, "examples", "needs both `fail:` and `pass:` lists", "write at least 4 of each")
     if set(examples) - {"fail", "pass", "needs_review"}:
         raise RuleError(path, "examples", "only fail, pass and needs_review lists are allowed")
+    # (a pattern indented one level too little lands in the list above it as a mapping)
+    for field, items in [("fuzzy", _as_list(data.get("fuzzy")))] + [(f"examples.{k}", _as_list(v)) for k, v in examples.items()]:
+        for i, item in enumerate(items):
+            if not isinstance(item, str):
+                raise RuleError(path, f"{field}[{i}]", f"is a {type(item).__name__}, not a text", "quote the text")
     # A mandatory item's wording is often phrased with negations of its own (「免運」,
     # 「不得冒用」), so its presence patterns ignore negation unless a rule says otherwise.
     mandatory = kind is Kind.MANDATORY

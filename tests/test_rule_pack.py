@@ -87,8 +87,10 @@ def _rule_file(pack: Path, rule_id: str) -> Path:
     ("P03", lambda d: d.update(kind="forbidden"), "kind"),
     ("P03", lambda d: d.update(examples={"fail": ["x"]}), "examples"),
     ("M02", lambda d: d.update(check="magic"), "check"),
+    ("M12", lambda d: d["fuzzy"].append({"name": "x", "match": "y"}), "fuzzy[1]"),
+    ("P03", lambda d: d["examples"]["pass"].insert(0, {"x": 1}), "examples.pass[0]"),
 ], ids=["unknown-key", "bad-regex", "no-basis", "basis-without-article", "bad-kind", "no-pass-examples",
-        "unknown-check"])
+        "unknown-check", "pattern-in-fuzzy", "mapping-as-example"])
 def test_invalid_rule_files_are_rejected(pack_copy, rule_id, change, field):
     path = _rule_file(pack_copy, rule_id)
     _edit(path, change)
