@@ -65,6 +65,12 @@ PASS = [
     ("no-reason-needed-casual", "收到商品七天內沒有理由也可以退。"),
     ("delivered-jp-style", "商品配達後七日內可辦理退貨。"),
     ("defect-window-beside", "收到商品後七日內可退貨。如有商品問題請於收到後24小時內聯絡客服辦理退換貨。"),
+    # the period named again, its start after it; the orderer named before is no start
+    ("counted-from-receipt-after", "收件人可以和訂購人不同，七天的退貨期間從收件人收到商品的隔天開始算。"),
+    # a service: a no-reason full refund asked within the period is the right itself
+    ("service-full-refund-no-reason", "訂閱付費方案後，都可以在開通後七天內透過 App 申請全額退款，不需要說明理由。"),
+    # an ordinal day is a point in time, not a period
+    ("ordinal-day-beside", "消費者得於收受教材之次日起七日內以書面通知解除契約。課程於付款後第八日開通，開通前消費者得隨時以書面通知解除契約。"),
 ]
 
 FAIL = [
@@ -98,6 +104,10 @@ FAIL = [
     ("denied-not-apply", "本店商品七日鑑賞期不適用。"),
     ("denied-casual", "本店沒有七天鑑賞期喔"),
     ("counted-from-order-complete", "7天鑑賞期從訂單完成日開始算。"),
+    # a refund period with no reason asked is no withdrawal period (nothing grants the right)
+    ("refund-period-only", "退款將於收到退貨後七日內退回原付款方式，不需說明理由。"),
+    ("refund-from-order", "您可於下單後七日內申請全額退款，不需要說明理由。"),
+    ("refund-too-short", "您可於收到商品後三日內申請全額退款，不需要說明理由。"),
 ]
 
 

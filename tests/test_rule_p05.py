@@ -689,3 +689,30 @@ def test_p05_excluded_ordinary_goods_still_fail_beside_a_grant(text, fragment):
     result = judge(text)
     assert result.status is Status.FAIL, result.message
     assert any(fragment in ev.text for ev in result.evidence), [e.text for e in result.evidence]
+
+
+# a proviso (但書) to the grant of the right: what it names is excluded, and judged against 準則 §2
+PROVISO_FAIL = [
+    ("opened-proviso", "買方得於收受商品後七日內，以退回商品或書面通知之方式解除契約。但商品之外包裝膠膜業經拆除者，不在此限。", "膠膜"),
+    ("sale-goods-likewise", "買方得於收受商品後七日內解除契約。但商品有使用痕跡者，不在此限；其為出清專區之特價商品者，亦同。", "不在此限"),
+    ("same-sentence", "消費者得於收到商品後七日內退貨，但福袋及出清商品不在此限。", "福袋"),
+]
+PROVISO_PASS = [
+    ("lawful-category", "買方得於收受商品後七日內以書面通知解除契約。但依消費者要求所為之客製化給付者，不在此限。"),
+    ("names-nothing", "買方得於收受商品後七日內以書面通知解除契約。但法律另有規定者，不在此限。"),
+    ("not-after-a-grant", "本公司應於收到退回商品後十日內退款。但商品有瑕疵者，不在此限。"),
+    ("opened-hygiene-goods", "消費者得於收到商品後七日內退貨。但已拆封之內衣褲，不在此限。"),
+]
+
+
+@pytest.mark.parametrize("text,fragment", [c[1:] for c in PROVISO_FAIL], ids=[c[0] for c in PROVISO_FAIL])
+def test_p05_a_proviso_to_the_right_excludes_what_it_names(text, fragment):
+    result = judge(text)
+    assert result.status is Status.FAIL, result.message
+    assert any(fragment in ev.text for ev in result.evidence), [e.text for e in result.evidence]
+
+
+@pytest.mark.parametrize("text", [c[1] for c in PROVISO_PASS], ids=[c[0] for c in PROVISO_PASS])
+def test_p05_a_lawful_or_empty_proviso_passes(text):
+    result = judge(text)
+    assert result.status is Status.PASS, (result.message, [e.text for e in result.evidence])
