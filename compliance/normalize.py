@@ -252,7 +252,12 @@ def normalize_plain(text: str) -> str:
 
 _ALIAS_DECL = re.compile(r"(?:以下簡稱為?|以下稱為?|下稱)[:為]?([\u4e00-\u9fffa-z0-9&]{2,12}?)(?=[),,。;:]|$)")
 _COMPANY = re.compile(r"(?:(?<![\u4e00-\u9fff])|(?<=由|為|是))((?:(?![由為是的之及與和在])[\u4e00-\u9fff]){2,8}?)(?:國際)?(?:股份有限公司|有限公司|企業社|實業社|商行)")
-_TITLE = re.compile(r"\A\W*([\u4e00-\u9fffa-z0-9]{2,10}?)(?:網路)?(?:購物須知|購物說明|購物條款|購物規範|服務條款|會員條款|使用條款|交易條款|購買須知|退換貨(?:須知|說明|政策)|常見問題|購物指南)")
+_TITLE = re.compile(r"\A\W*([\u4e00-\u9fffa-z0-9]{2,16}?)(?:網路)?[|｜:]?(?:購物須知|購物說明|購物條款|購物規範|服務條款|會員條款|使用條款|交易條款|銷售條款|購買須知|退換貨(?:須知|說明|政策)|常見問題|購物指南)")
+# (「存好雲savenest」: the Chinese and the Latin part of a title's name, each a name of its own)
+_SCRIPT_RUN = re.compile(r"[\u4e00-\u9fff]{2,}|[a-z][a-z0-9]{3,}")
+# a Latin brand that acts as a party (「switchcraft得視庫存…」) and heads the page (its title line)
+_LATIN_ACTOR = re.compile(r"(?<![a-z0-9])([a-z][a-z0-9]{3,19})(?=得|將|保留|有權|應|不得|不會|會)")
+_NOT_A_BRAND = re.compile(r"^(?:line|email|mail|gmail|google|apple|visa|master|mastercard|jcb|paypal|linepay|jkopay|facebook|instagram|threads|youtube|shopee|momo|pchome|yahoo|ruten|pinkoi|ubereats|foodpanda|android|ios|iphone|ipad|windows|wifi|app|atm|cvs|qrcode|otp|sms|faq|pdf|html|http|https|www)$")
 _STEM = re.compile(r"(?:雜貨舖|雜貨店|雜貨鋪|雜貨|選物店|選物|選品|商店|小舖|小鋪|本舖|生活館|購物網|商城|工作室|工坊)$")
 # generic words that must never be read as the trader (a stem like 數位 would turn
 # 「數位內容」 into the trader)
@@ -286,6 +291,10 @@ def self_names(text: str) -> list[str]:
     for rx in (_ALIAS_DECL, _TITLE):
         for m in rx.finditer(text[:20000]):
             add(m.group(1))
+            if rx is _TITLE:
+                for run in _SCRIPT_RUN.findall(m.group(1)):
+                    if run != m.group(1) and not _NOT_A_BRAND.match(run):
+                        add(run)
             if rx is _ALIAS_DECL and _OWN_ALIAS.fullmatch(m.group(1)) and not _DOCUMENT_WORD.fullmatch(m.group(1)):
                 declared.add(m.group(1))  # 「（以下簡稱「本學苑」）」: a 本-word of its own
             elif rx is _ALIAS_DECL and m.group(1) in _PARTY_WORDS:
@@ -312,6 +321,10 @@ def self_names(text: str) -> list[str]:
                 short = c.group(1)[:k]
                 if len(c.group(1)) > k + 1 and _acts_twice(text, short):
                     found.add(short)
+    head = text[:200]
+    for m in _LATIN_ACTOR.finditer(text):
+        if m.group(1) in head and not _NOT_A_BRAND.match(m.group(1)):
+            found.add(m.group(1))
     names = {n for n in found if len(n) >= 2 and not _NOT_SELF.search(n)} | declared
     return sorted(names, key=len, reverse=True)
 

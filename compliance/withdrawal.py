@@ -105,7 +105,9 @@ _DEED_AFTER = re.compile(r"(?:內|之內|以內)(?:為之|提出|提出申請|�
 _WITHDRAW_BEFORE = re.compile(r"退貨|退換|解除契約|解約|鑑賞|猶豫|退回商品")
 _ANSWER_PERMITS = re.compile(r"(?:內|之內|以內)?[^,;。]{0,4}?(?:都|皆|均)?(?:可以|可|能|ok|沒問題)")
 _QUESTION_END = re.compile(r"[?嗎][^\w]{0,3}$|^(?:q\d*[.:]|問:)")
-_DENIED_BEFORE = re.compile(r"(?:沒有|並無|未提供|不提供|不享有|無法享有|不給|放棄|拋棄)(?:提供|享有)?(?:所謂的?|什麼)?$")
+_DENIED_BEFORE = re.compile(r"(?:沒有|並無|未提供|不提供|不享有|無法享有|不給|放棄|拋棄)(?:提供|享有)?(?:所謂的?|什麼)?$"
+                            # what others say (「我知道網路上很多人都說有七天鑑賞期，但…我們家是三天」)
+                            r"|(?:很多人|大家|網路上|別人|有人|一般人|別家)[^,;。]{0,10}(?:說|以為|認為|覺得)(?:有)?$")
 _DENIED_AFTER = re.compile(r"(?:期|期間|服務|權)?[^,;。]{0,3}?(?:恕不|概不|不|無法|並不|一律不)(?:提供|適用|享有|接受|受理)")
 _TRADER_STEP = re.compile(r"(?:" + MACROS["TRADER"] + r"|客服|專人|業務|物流|宅配|快遞)(?:人員)?(?:會|將|應|即|均|都|約|也)?(?:於|在)?(?:約|大約|大概)?$")
 
@@ -407,8 +409,9 @@ def check_withdrawal_restrictions(rule: Rule, ctx: Context) -> Result:
             # states that item's conditions
             texts = [t + (" " + lines[i + 1][1] if i + 1 < len(lines) and _OF_PREVIOUS.search(lines[i + 1][1][:8]) else "")
                      for i, (_, t) in enumerate(lines)]
+            # (a table's row of column names, 「|類別|例示|依據|」, is no item)
             per = [(x, classify_exclusion(f"{intro} {text}")) for (x, own), text in zip(lines, texts)
-                   if not exclusion.match.search(own)]
+                   if not exclusion.match.search(own) and not _COLUMN_NAMES.fullmatch(own)]
             placed = [(x, q) for x, q in per if q.reason != _BLANKET
                       and (q.reason != _UNLISTED or names_goods(x.text))]
             if placed:
@@ -852,6 +855,9 @@ def _subsection_title(cl: list[Clause], clause: Clause) -> bool:
         return False
     x = cl[clause.index + 1]
     return x.line_start and x.marker not in ("", clause.marker)
+
+
+_COLUMN_NAMES = re.compile(r"\|?(?:(?:類別|例示|舉例|範例|依據|法源|項目|說明|條件|商品|品項|類型|備註|規定|內容|名稱|原因|理由|適用條件)\|?)+")
 
 
 def _table_header(cl: list[Clause], clause: Clause) -> bool:

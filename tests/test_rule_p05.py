@@ -716,3 +716,21 @@ def test_p05_a_proviso_to_the_right_excludes_what_it_names(text, fragment):
 def test_p05_a_lawful_or_empty_proviso_passes(text):
     result = judge(text)
     assert result.status is Status.PASS, (result.message, [e.text for e in result.evidence])
+
+
+def test_p05_a_tables_row_of_column_names_is_no_excluded_goods():
+    text = ("附表二　不適用七日解除權之商品（僅限下列，並以經消費者拆封者為限）\n"
+            "｜類別｜例示｜依據｜\n"
+            "｜經消費者拆封之盒裝電腦軟體｜作業系統盒裝版｜準則第二條第四款｜\n"
+            "其餘硬體商品，均適用七日解除權。")
+    result = judge(text)
+    assert result.status is Status.PASS, (result.message, [e.text for e in result.evidence])
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("乾燥花束與永生花盒一經售出恕不退換。", Status.FAIL),  # durable decorations, not perishable
+    ("鮮花花束以新鮮切花製作，屬易腐敗商品，依準則第二條第一款不適用七日解除權。", Status.PASS),
+    ("結帳頁設有「我同意付款後立即提供點數，並了解點數一經入帳即不適用七日解除權」勾選欄，須事先勾選同意始提供點數。", Status.PASS),
+], ids=["dried-flowers", "cut-flowers", "game-points-with-consent"])
+def test_p05_goods_placed_by_what_they_are(text, expected):
+    assert judge(text).status is expected

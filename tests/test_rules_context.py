@@ -203,7 +203,12 @@ def test_negation_scope(clause, hit_word, protective):
     ("數位工坊股份有限公司\n數位內容一經下載不得退貨。", {"數位工坊"}, {"數位"}),
     ("會員服務條款\n本條款適用於所有會員（以下稱會員）。", set(), {"會員"}),
     ("立契約書人：康田網路商店會員（以下簡稱甲方）\n康田生技股份有限公司（以下簡稱乙方）", {"乙方"}, {"甲方"}),
-], ids=["title-and-stem", "declared-alias", "generic-stem-refused", "consumer-word-refused", "party-word-of-the-company"])
+    # a title's name in two scripts, each part a name of its own
+    ("雲朵盒 CloudBox｜常見問題\n雲朵盒保留終止帳號之權利。", {"雲朵盒", "cloudbox"}, set()),
+    # a Latin brand heading the page that acts as a party; a payment or app name never does
+    ("Keyforge Studio｜Terms of Sale 銷售條款\nKeyforge 得視庫存取消訂單。LINE 將通知您。", {"keyforge"}, {"line"}),
+], ids=["title-and-stem", "declared-alias", "generic-stem-refused", "consumer-word-refused", "party-word-of-the-company",
+        "title-in-two-scripts", "latin-brand-acting"])
 def test_the_traders_own_names(text, names, not_names):
     found = set(self_names(normalize(text).text))
     assert names <= found
