@@ -890,7 +890,7 @@ _STILL_RETURNABLE = re.compile(r"[^。;]*(?:仍然|仍|還是|依然|照樣)(?:�
 
 
 _CUT_TO_LENGTH = re.compile(r"(?:長度|尺寸|碼數|公分|米數)[^,;。]{0,10}(?:裁切|剪裁|裁剪|切割|剪下|剪開)|(?:裁切|剪裁|裁剪|切割)(?:成|為)?[^,;。]{0,6}(?:長度|尺寸|碼|公分)")
-_MADE_TO_SPEC = re.compile(r"非(?:現有|既有|標準|制式)|特別(?:裁切|製作|訂製)|量測|製作|版型|縫製|裁製|刻字|刻印|刻名|雕刻|燙金|繡字|繡名|照片|相片|量身|身材|身形|圖案|文字|logo|設計|姓名|名字|印製|印刷")
+_MADE_TO_SPEC = re.compile(r"非(?:現有|既有|標準|制式)|特別(?:裁切|製作|訂製)|量測|配置圖|設計圖|施工圖|平面圖|丈量|實測|製作|版型|縫製|裁製|刻字|刻印|刻名|雕刻|燙金|繡字|繡名|照片|相片|量身|身材|身形|圖案|文字|logo|設計|姓名|名字|印製|印刷")
 _KEPT_CUE = re.compile(r"(?:也|亦|一樣|同樣|仍然|仍|還是|依然|照樣)(?:都|均|皆)?(?:可以|可|得|能)(?:辦理|申請)?(?:退|解除)")
 _KEPT_SENTENCE = re.compile(r"[^。;]*" + _KEPT_CUE.pattern + r"[^。;]*")  # the whole sentence around the cue
 _REFUSES = re.compile(r"不適用|恕不|不接受|不受理|無法|不能|不可|不得|不退|不予|謝絕|排除|除外")
@@ -926,6 +926,9 @@ _DEEMED = re.compile(r"(?:即|均|皆|一律|將|亦|都|則)?(?:視為|視同|�
                      r"易於?腐敗(?:之|的)?商品|數位內容|影音商品|消耗品)")
 _DEEMED_WEAK = re.compile(r"(?:(?:即|均|皆|一律|都|則)(?:屬於?|為|是)|屬於?)(?:本店|本公司)?(?:[^,;。()依要求拆開封]{1,10}?(?:之|的)|之|的)?(?P<label>個人衛生用品|衛生用品|貼身衣物|客製化?(?:給付|商品)|訂製商品)")
 _ALL_EXCLUDED = "全面排除七日解除權"
+
+
+_DEEMED_CONSENT = re.compile(r"(?:即|均|一律|就)?(?:視為|視同|當作|推定|認定)(?:您|你|妳|消費者|會員|買家|用戶)?(?:已)?(?:經)?同意")
 
 
 def classify_exclusion(subject: str) -> Placement:
@@ -1029,7 +1032,10 @@ def classify_exclusion(subject: str) -> Placement:
         return Placement("unlawful", tuple(f"{c.label}，{c.beyond_label}" for c in beyond),
                          "逾越準則第2條所列例外之要件")
     if lawful:
-        missing = [c for c in lawful if c.condition and not c.condition.search(subject)]
+        # (consent the trader deems given, 「一經付款即視為您已同意立即提供」, is no consent of the
+        # consumer's: 準則 §2(5) asks for the consumer's own prior consent)
+        stated = _DEEMED_CONSENT.sub("□", subject)
+        missing = [c for c in lawful if c.condition and not c.condition.search(stated)]
         if missing:
             # 準則 §2(4)(6) apply only once opened; (5) needs prior consent.
             return Placement("review", tuple(c.label for c in missing),

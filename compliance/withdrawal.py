@@ -73,7 +73,7 @@ def _period_candidates(rule: Rule, ctx: Context):
 
 _REFUND_BEFORE = re.compile(r"refund")
 _PERIOD_END = re.compile(r"(?:之|的)?(?:內|止|前|為止|截止|屆滿)")
-_AFTER_WITHDRAWAL = re.compile(r"(?:解除|解約|退貨|退回)(?:契約)?(?:後|之日起|之次日起|完成後)[^,;。]{0,3}$")
+_AFTER_WITHDRAWAL = re.compile(r"(?:解除|解約|退貨|退回|取消)(?:契約|訂單)?(?:後|(?:之|的)?(?:次日|翌日|隔日)?起|完成後)[^,;。]{0,3}$")
 _NAV_LINE = re.compile(r"[^,;。|]{0,12}?(?:[^,;。|]{1,10}\|){3,}[^,;。|]{1,10}$")
 _PAREN_AFTER = re.compile(r"^((?:內|之內|以內)?)\([^()]{1,30}\)")
 # (「一年內退貨達三次以上者」: a count of returns too)
@@ -101,8 +101,9 @@ def _clauses_with_durations(ctx: Context):
     return cached
 
 
-_DEED_AFTER = re.compile(r"(?:內|之內|以內)(?:為之|提出|提出申請|申請|辦理|通知(?:本公司|我們|客服)?|寄回|寄出|行使)?(?:之|為準)?[。;!]?$")
-_WITHDRAW_BEFORE = re.compile(r"退貨|退換|解除契約|解約|鑑賞|猶豫|退回商品")
+# (「如果到貨後真的想退，請在付款後五天內提出，並自付來回運費」: what follows the deed is its terms)
+_DEED_AFTER = re.compile(r"(?:內|之內|以內)(?:為之|提出|提出申請|申請|辦理|通知(?:本公司|我們|客服)?|寄回|寄出|行使)?(?:之|為準)?(?:[。;!,]|$)")
+_WITHDRAW_BEFORE = re.compile(r"退貨|退換|解除契約|解約|鑑賞|猶豫|退回商品|(?:想|要|欲)退(?![款費錢])")
 _ANSWER_PERMITS = re.compile(r"(?:內|之內|以內)?[^,;。]{0,4}?(?:都|皆|均)?(?:可以|可|能|ok|沒問題)")
 _QUESTION_END = re.compile(r"[?嗎][^\w]{0,3}$|^(?:q\d*[.:]|問:)")
 _DENIED_BEFORE = re.compile(r"(?:沒有|並無|未提供|不提供|不享有|無法享有|不給|放棄|拋棄)(?:提供|享有)?(?:所謂的?|什麼)?$"
