@@ -256,7 +256,8 @@ _TITLE = re.compile(r"\A\W*([\u4e00-\u9fffa-z0-9]{2,16}?)(?:網路)?[|｜:]?(?:�
 # (「存好雲savenest」: the Chinese and the Latin part of a title's name, each a name of its own)
 _SCRIPT_RUN = re.compile(r"[\u4e00-\u9fff]{2,}|[a-z][a-z0-9]{3,}")
 # a Latin brand that acts as a party (「switchcraft得視庫存…」) and heads the page (its title line)
-_LATIN_ACTOR = re.compile(r"(?<![a-z0-9])([a-z][a-z0-9]{3,19})(?=得|將|保留|有權|應|不得|不會|會)")
+# (matched from the character class, which re scans fast; a lookbehind first is tried at every position)
+_LATIN_ACTOR = re.compile(r"[a-z][a-z0-9]{3,19}(?=得|將|保留|有權|應|不得|不會|會)")
 _NOT_A_BRAND = re.compile(r"^(?:line|email|mail|gmail|google|apple|visa|master|mastercard|jcb|paypal|linepay|jkopay|facebook|instagram|threads|youtube|shopee|momo|pchome|yahoo|ruten|pinkoi|ubereats|foodpanda|android|ios|iphone|ipad|windows|wifi|app|atm|cvs|qrcode|otp|sms|faq|pdf|html|http|https|www)$")
 _STEM = re.compile(r"(?:雜貨舖|雜貨店|雜貨鋪|雜貨|選物店|選物|選品|商店|小舖|小鋪|本舖|生活館|購物網|商城|工作室|工坊)$")
 # generic words that must never be read as the trader (a stem like 數位 would turn
@@ -323,8 +324,10 @@ def self_names(text: str) -> list[str]:
                     found.add(short)
     head = text[:200]
     for m in _LATIN_ACTOR.finditer(text):
-        if m.group(1) in head and not _NOT_A_BRAND.match(m.group(1)):
-            found.add(m.group(1))
+        word = m.group()
+        if word in head and not _NOT_A_BRAND.match(word) and not (m.start() and text[m.start() - 1].isascii()
+                                                                   and text[m.start() - 1].isalnum()):
+            found.add(word)
     names = {n for n in found if len(n) >= 2 and not _NOT_SELF.search(n)} | declared
     return sorted(names, key=len, reverse=True)
 

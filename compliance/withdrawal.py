@@ -487,6 +487,7 @@ def _faq_exclusions(ctx: Context, exclusion: Pattern) -> list[tuple[Hit, str]]:
 # 「買方得於收受商品後七日內…解除契約。但商品之外包裝膠膜業經拆除者，不在此限；其為特價商品者，亦同。」:
 # a proviso (但書) to the grant of the right excludes what it names, up to the end of its sentence
 _PROVISO = re.compile(r"(?:但|惟)(?:如|若|倘)?(?P<what>[^。;\n]{2,60}?)(?:者|時|之情形)?,?(?:則|即)?不在此限(?P<more>[^。\n]{0,40})")
+_NOT_IN_SCOPE = "不在此限"  # (found first, a literal: the proviso's regex is tried only where it ends)
 _GRANTED = re.compile(r"(?:七日|7日|七天|7天)[^。\n]{0,40}(?:解除契約|解約|退貨|退回商品)|(?:解除契約|退貨)[^。\n]{0,20}(?:七日|7日|七天|7天)")
 
 
@@ -497,7 +498,13 @@ def _proviso_exclusions(ctx: Context, exclusion: Pattern) -> list[tuple[Hit, str
     out = []
     for p in ctx.preps:
         text = p.norm.text
-        for m in _PROVISO.finditer(text):
+        end = text.find(_NOT_IN_SCOPE)
+        while end != -1:
+            lo = max(text.rfind("。", 0, end), text.rfind(";", 0, end), text.rfind("\n", 0, end), end - 70)
+            m = _PROVISO.search(text, lo + 1, end + len(_NOT_IN_SCOPE) + 40)
+            end = text.find(_NOT_IN_SCOPE, end + 1)
+            if m is None:
+                continue
             k = m.start()
             # the grant: the sentence the proviso closes (「…解除契約,但…」) or the one before it
             stop = k - 1 if k and text[k - 1] in "。\n" else k
