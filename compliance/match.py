@@ -801,16 +801,16 @@ LAWFUL = [
        r"第(?:二|2)條第(?:一|1)款|生鮮|易腐|易於腐敗|腐敗|保存期限?(?:較)?短|保存期限在|賞味期|效期較短|即期|即將(?:到期|逾期|過期)|冷藏|冷凍|蛋糕|麵包(?!蟲)|鮮花|(?<!乾燥)(?<!永生)(?<!不凋)(?<!香皂)花束|盆花|切花|蔬果|蔬菜|水果|海鮮|漁獲|肉品|生肉|鮮奶|鮮乳|熟食|便當|甜點|鮮食|現做|現烤|手工餅乾|鮮果|果汁|生菜|豆腐|鮮蛋|雞蛋|鮮魚|生魚|壽司|餐點|餐盒|perishable|freshfood|frozenfood|flowers|cakes?|水餃|餃子|包子|湯圓|粽子|冰品|冰淇淋|優格|優酪乳|乳酪|起司|布丁|鮮奶油|生乳|鮮蝦|蝦仁|螃蟹|蟹肉|生蠔|牛排|雞肉|豬肉|牛肉|鮭魚|生鮮|冷藏品|冷凍品"),
     _c("custom", "依消費者要求所為之客製化給付（準則第2條第2款）", True,
        r"客製|客制|訂製|訂做|定製|定做|量身|刻字|刻印|刻名|雕刻|燙金|繡字|繡名|繡(?:上)?(?:學號|姓名|名字|文字|縮寫)|印製|印刷.{0,6}(?:照片|相片|姓名|名字|文字|圖案|logo)|照片|相片|依.{0,8}(?:要求|指示|指定|提供之|需求|設計)|個人化|專屬|手作.{0,4}訂單|personali[sz]ed|custom-?made|made-?to-?order|engraved|monogram|刻有|刻上|印有|印上|(?:您|消費者|客戶|顧客|買家|會員)(?:所)?(?:指定|提供)(?:之|的)?(?:文字|圖案|照片|相片|姓名|名字|logo|字樣|設計|圖檔)"),
-    _c("press", "報紙、期刊或雜誌（準則第2條第3款）", True, r"報紙|期刊|雜誌|刊物|週刊|月刊|magazines?|newspapers?|periodicals?"),
+    _c("press", "報紙、期刊或雜誌（準則第2條第3款）", True, r"第(?:二|2)條第(?:三|3)款|報紙|期刊|雜誌|刊物|週刊|月刊|magazines?|newspapers?|periodicals?"),
     _c("av_software", "經消費者拆封之影音商品或電腦軟體（準則第2條第4款）", True,
-       r"影音|cd|dvd|藍光|blu-?ray|唱片|黑膠|專輯|錄音帶|電腦軟體|軟體|遊戲光碟|遊戲片|光碟|電影|(?<!開箱)(?<!錄影)(?<!拍攝)影片|software|dvds?|vinyl", _OPENED, "已拆封",
+       r"第(?:二|2)條第(?:四|4)款|影音|cd|dvd|藍光|blu-?ray|唱片|黑膠|專輯|錄音帶|電腦軟體|軟體|遊戲光碟|遊戲片|光碟|電影|(?<!開箱)(?<!錄影)(?<!拍攝)影片|software|dvds?|vinyl", _OPENED, "已拆封",
        _REGARDLESS_OPENED, "未拆封者亦排除（例外限於已拆封者）"),
     _c("digital", "非以有形媒介提供之數位內容或一經提供即為完成之線上服務，經消費者事先同意（準則第2條第5款）", True,
        r"第(?:二|2)條第(?:五|5)款|數位內容|數位商品|數位版|電子版|(?:開通|觀看|線上)(?:之)?課程|開通[^,;。]{0,6}課程|課程內容|開通[^,;。]{0,8}(?:服務|方案|權限)|(?:電子|數位|下載|列印|版型|pdf)檔(?:案)?|電子書|線上課程|線上影音|線上服務|下載|序號(?!卡)|虛擬(?:商品|寶物|貨幣)|遊戲點數|點數卡|點數[^,;。]{0,4}(?:入帳|匯入|儲值|發送至)|儲值|串流|電子票|e-?book|app內購|線上諮詢|訂閱內容",
        r"同意|勾選|確認後(?:始|才|方)?提供|開通|下載|啟用|兌換|提供後|已提供", "消費者事先同意",
        _BEFORE_SUPPLY, "尚未提供者亦排除（例外限於經消費者事先同意而已提供者）"),
     _c("hygiene", "已拆封之個人衛生用品（準則第2條第6款）", True,
-       r"個人衛生用品|衛生用品|貼身衣物|內衣|內褲|胸罩|襪|underwear|lingerie|socks|swimwear|toothbrush|hygiene|泳衣|泳裝|泳褲|牙刷|刷頭|牙線|月經杯|月亮杯|護墊|耳套|刀片|刀頭|粉撲|化妝棉|化妝海綿|美妝蛋|海綿|棉花棒|棉棒|洗臉巾|拋棄式|假睫毛|修眉刀|剃刀|刮鬍刀|浴帽|澡巾|沐浴球|月經褲|生理褲|乳墊|胸貼|胸墊|固齒器|咬咬樂|潤滑液|刮鬍|刮鬚|隱形眼鏡|衛生棉|棉條|口罩|耳塞|睡衣|情趣用品|按摩棒|保險套|奶嘴|奶瓶|吸乳器|尿布|牙套|貼身|吸管|咬嘴",
+       r"第(?:二|2)條第(?:六|6)款|個人衛生用品|衛生用品|貼身衣物|內衣|內褲|胸罩|襪|underwear|lingerie|socks|swimwear|toothbrush|hygiene|泳衣|泳裝|泳褲|牙刷|刷頭|牙線|月經杯|月亮杯|護墊|耳套|刀片|刀頭|粉撲|化妝棉|化妝海綿|美妝蛋|海綿|棉花棒|棉棒|洗臉巾|拋棄式|假睫毛|修眉刀|剃刀|刮鬍刀|浴帽|澡巾|沐浴球|月經褲|生理褲|乳墊|胸貼|胸墊|固齒器|咬咬樂|潤滑液|刮鬍|刮鬚|隱形眼鏡|衛生棉|棉條|口罩|耳塞|睡衣|情趣用品|按摩棒|保險套|奶嘴|奶瓶|吸乳器|尿布|牙套|貼身|吸管|咬嘴",
        _OPENED, "已拆封", _REGARDLESS_OPENED, "未拆封者亦排除（例外限於已拆封者）"),
     _c("air", "國際航空客運服務（準則第2條第7款）", True, r"國際航空|國際機票|國際線|(?<!國內)(?<!國內線)機票|航空客運"),
 ]
@@ -854,8 +854,11 @@ _CONDITION_USED = re.compile(r"opened|unsealed|(?<![a-z])used|worn|拆封|開封
 _CONDITION_DAMAGE = re.compile(r"毀損|損壞|損毀|污損|汙損|刮傷|人為|故意|不當使用|可歸責於(?:消費者|您|買家|會員)|缺件|短少|遺失")
 
 
-_OTHERS_RETURNABLE = re.compile(r"(?:其餘|其他)[^。;,]{0,12}(?:均|皆|都|仍|一律)(?:可|得|可以|能)(?:於[^。;,]{0,10})?(?:退貨|退換|解除|辦理退貨)")
+_OTHERS_RETURNABLE = re.compile(r"(?:其餘|其他)[^。;,]{0,12}(?:均|皆|都|仍|一律)(?:可|得|可以|能)(?:於[^。;,]{0,10})?(?:退貨|退換|解除|辦理退貨)"
+                                # (「背巾、腰凳、推車掛包這些都不在這個範圍內」: goods said to be outside the exclusion)
+                                r"|[^。;,]{1,30}?(?:這些|以上|上述)?(?:都|均|皆)?不在(?:這個|此|上述|前述|本|該)?(?:排除)?範圍(?:內|之內)?")
 _INTANGIBLE = re.compile(r"非以有形媒介|無實體媒介|無實體|不含實體|線上下載|電子郵件寄送|以電子郵件提供")
+_ON_MEDIUM = re.compile(r"盒裝|光碟|實體|包裝")
 
 
 @dataclass(frozen=True)
@@ -896,8 +899,15 @@ _KEPT_SENTENCE = re.compile(r"[^。;]*" + _KEPT_CUE.pattern + r"[^。;]*")  # th
 _REFUSES = re.compile(r"不適用|恕不|不接受|不受理|無法|不能|不可|不得|不退|不予|謝絕|排除|除外")
 
 
+# goods made to measurements taken of the consumer's own window, body or room (「師傅到府丈量後，依…窗戶實際
+# 尺寸…逐件裁剪縫製」): a specification no catalogue offers, whatever else was picked
+_MEASURED = re.compile(r"丈量|到府(?:測量|量測)|實際尺寸|實測|量身")
+
+
 def _fake_custom(subject: str) -> bool:
     """「客製化」 claimed for goods the consumer only picked from the catalogue (G4)."""
+    if _MEASURED.search(subject):
+        return False
     if "客製" in subject or "訂製" in subject or "客制" in subject:
         subject = _STILL_RETURNABLE.sub(" ", _NOT_CUSTOM.sub(" ", subject))
     if _CHOICE.search(subject) and (_FAKE_CUSTOM.pattern.search(subject) or re.search(r"客製|客制|訂製|訂做|定製", subject)):
@@ -978,7 +988,11 @@ def classify_exclusion(subject: str) -> Placement:
         # (4), when every mention of it is the intangible one
         av = next(c for c in LAWFUL if c.key == "av_software")
         spans = [m.end() for m in _INTANGIBLE.finditer(subject)]
-        if all(any(-40 <= m.start() - e <= 24 for e in spans) for m in av.pattern.finditer(subject)):
+        # (a mention in another item of a list, 「(1)盒裝電腦遊戲軟體;(2)…非以有形媒介提供的數位內容」, or one
+        # on a medium, is the software of §2(4))
+        if all(any(-40 <= m.start() - e <= 24 and ";" not in subject[min(m.start(), e):max(m.start(), e)] for e in spans)
+               and not _ON_MEDIUM.search(subject, max(0, m.start() - 8), m.start())
+               for m in av.pattern.finditer(subject)):
             lawful = [c for c in lawful if c is not av]
     # words of a lawful category (貼身衣物, 冷凍蛋糕) must not count again as ordinary
     # goods (衣物) or grey ones (食品)
