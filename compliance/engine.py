@@ -98,7 +98,7 @@ class Context:
         names: list[str] = []
         for p in self.preps:
             names += [n for n in self_names(p.norm.text) if n not in names]
-        return tuple(sorted(names, key=len, reverse=True)[:12])
+        return tuple(sorted(names, key=lambda n: (-len(n), n))[:12])
 
     def _view(self, p: Prepared) -> tuple[str, list[Clause]]:
         """The text and clauses patterns are matched against: the trader's own names are

@@ -329,7 +329,7 @@ def self_names(text: str) -> list[str]:
                                                                    and text[m.start() - 1].isalnum()):
             found.add(word)
     names = {n for n in found if len(n) >= 2 and not _NOT_SELF.search(n)} | declared
-    return sorted(names, key=len, reverse=True)
+    return sorted(names, key=lambda n: (-len(n), n))  # (longest first; ties in a fixed order, whatever the hash seed)
 
 
 _PARTY_WORDS = ("甲方", "乙方", "賣方", "出賣人")
