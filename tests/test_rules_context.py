@@ -233,3 +233,12 @@ def test_an_unpunctuated_page_is_cut_into_bounded_clauses():
 @pytest.mark.parametrize("title", ["訂購常見問題", "新手購物須知", "全館購物須知", "會員服務條款"])
 def test_a_generic_title_is_not_a_trader_name(title):
     assert self_names(normalize(title + "\n訂購前請確認商品數量。").text) == []
+
+
+def test_trader_names_come_in_a_fixed_order():
+    # equal-length names in the order of the set they were collected in would follow the hash seed,
+    # and a page with more than twelve names would keep a different twelve from run to run
+    text = "".join(f"{a}{b}有限公司經營本網站。" for a, b in zip("青赤白黑金銀", "田山川林石竹"))
+    names = self_names(normalize(text).text)
+    assert len(names) >= 12
+    assert names == sorted(names, key=lambda n: (-len(n), n))
