@@ -546,6 +546,10 @@ _KEEPS_DATA = re.compile(r"(?:永久|繼續|持續|無限期|長期|無期限)?(
 _TRADER_KEEPS = re.compile(MACROS["TRADER"] + r".{0,6}仍(?:得|可|有權|能|保有)$")
 
 
+_OLD_WORDING = re.compile(r"舊版|舊有|原本|原先|先前|過去|以前|舊條款")
+_STRUCK_OUT = re.compile(r"(?:之|的)(?:文字|規定|條文|條款|約定|說明|用語)(?:已|均已|業已|現已)(?:全部|一併|全數)?(?:刪除|廢止|移除|刪去|取消|刪掉)")
+
+
 def negated(clause: str, hit_start: int) -> str | None:
     """Name the protective construction that governs the hit at ``hit_start``, or None.
 
@@ -554,6 +558,9 @@ def negated(clause: str, hit_start: int) -> str | None:
     negation is part of the hit.
     """
     before = clause[:hit_start]
+    # wording quoted as struck out (「舊版「退貨須經客服審核後方可寄回」之文字已全部刪除」)
+    if _OLD_WORDING.search(before[-16:]) and _STRUCK_OUT.search(clause, hit_start, hit_start + 60):
+        return "已刪除之舊文字"
     # a hit that opens with the trader disclaiming a power (「本公司絕不保留取消任何訂單的權利」)
     # or a power the trader says it has not (「本公司無隨時變更條款之權」)
     m = _OPENS_DISCLAIMED.match(clause, hit_start)
@@ -662,7 +669,7 @@ _MONTH_AFTER = re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,3}|[�
 
 EVENTS = {
     # (a service is received when it is supplied: 消保法 §19 I 「接受服務」)
-    "receipt": r"接受服務|(?:服務|課程|訂閱|帳號|會員)(?:之)?開通|開通(?:服務|課程)|收到|收受|收貨|到貨|簽收|取貨|取件|貨到|送達|領取|拿到|收件|寄達|到達|交付|收取商品|收訖|取得商品|配達|送抵|抵達|到手|交車|安裝完成|delivery|delivered|receipt|received|receiving|arrival",
+    "receipt": r"接受服務|(?:服務|課程|訂閱|帳號|會員)(?:之)?開通|開通(?:服務|課程)|收到|收受|收貨|到貨|簽收|取貨|取件|貨到|送達|領取|拿到|收件|寄達|到達|交付|收取商品|收訖|取得商品|配達|送抵|抵達|到手|交車|安裝完成|delivery|delivered|receipt|received|receiving|receive|arrival",
     "order": r"下單|訂購|訂單成立|訂單(?:確認|送出)|(?:確認|送出)訂單|購買日|購買當|購買後|結帳|訂貨|成立訂單|訂單日|訂單完成|付款完成後?下單|(?<!完)成交|得標|結標|購買之日|(?<![a-z])order(?:ing|ed|date)?|purchase",
     "ship": r"出貨|發貨|寄出|出倉|送出|寄送日|配送日|交寄|出庫|寄件日|發送日|shipment|shipping|shipped|dispatch",
     "pay": r"付款|繳費|匯款|刷卡|入帳|完成付款|payment",
@@ -719,7 +726,7 @@ def durations(text: str) -> list[Duration]:
 # (「七天鑑賞期，期限自商品出貨日起算」, 「七天的退貨期間從收到商品的隔天開始算」: the period named
 # again before its start)
 _EVENT_AFTER = re.compile(r"(?:內|之內|以內|期間|期限|間)?[,(:]?(?:.{0,4}?|(?:的|之)?(?:鑑賞期|猶豫期|解除權|退貨期|退貨|退換貨|解除契約|解約)?[,(:]?(?:期限|期間|天數|日數)(?:均|皆|一律)?)(?:自|從|由|以|依|按)(?P<ev>.{1,12}?)(?:之?(?:翌日|次日|隔日|當日|當天)?(?:起算|起|開始|計算|為準|計))"
-                          r"|(?:內|之內|以內)?(?:of|from|after|following)(?:the|your|our)?(?P<en>[a-z]{4,12})")
+                          r"|(?:內|之內|以內)?(?:of|from|after|following)(?:the|your|our)?(?:day)?(?:you|we)?(?P<en>[a-z]{4,12})")
 
 
 _EXCL_HOLIDAYS = re.compile(r"(?:內|之內|以內)?[(,]?(?:不含|扣除|不計|不包含|未含)(?:例|國定)?(?:假日|週末|周末|六日|例假)")
@@ -798,7 +805,7 @@ _BEFORE_SUPPLY = (r"(?:就算|即使|即便|縱使|哪怕)(?:是)?(?:還)?(?:沒
                   r"|(?:未|沒有?)(?:下載|開通|兌換|啟用)(?:者|的)?(?:亦同|也一樣|亦然|也不)")
 LAWFUL = [
     _c("perishable", "易於腐敗、保存期限較短或解約時即將逾期之商品（準則第2條第1款）", True,
-       r"第(?:二|2)條第(?:一|1)款|生鮮|易腐|易於腐敗|腐敗|保存期限?(?:較)?短|保存期限在|賞味期|效期較短|即期|即將(?:到期|逾期|過期)|冷藏|冷凍|蛋糕|麵包(?!蟲)|鮮花|(?<!乾燥)(?<!永生)(?<!不凋)(?<!香皂)花束|盆花|切花|蔬果|蔬菜|水果|海鮮|漁獲|肉品|生肉|鮮奶|鮮乳|熟食|便當|甜點|鮮食|現做|現烤|手工餅乾|鮮果|果汁|生菜|豆腐|鮮蛋|雞蛋|鮮魚|生魚|壽司|餐點|餐盒|perishable|freshfood|frozenfood|flowers|cakes?|水餃|餃子|包子|湯圓|粽子|冰品|冰淇淋|優格|優酪乳|乳酪|起司|布丁|鮮奶油|生乳|鮮蝦|蝦仁|螃蟹|蟹肉|生蠔|牛排|雞肉|豬肉|牛肉|鮭魚|生鮮|冷藏品|冷凍品"),
+       r"第(?:二|2)條第(?:一|1)款|生鮮|易腐|易於腐敗|腐敗|保存期限?(?:較)?短|保存期限在|賞味期|效期較短|即期|即將(?:到期|逾期|過期)|冷藏|冷凍|蛋糕|麵包(?!蟲)|鮮花|(?<!乾燥)(?<!永生)(?<!不凋)(?<!香皂)花束|盆花|切花|食材包|生鮮食材|冷藏食材|冷凍食材|蔬果|蔬菜|水果|海鮮|漁獲|肉品|生肉|鮮奶|鮮乳|熟食|便當|甜點|鮮食|現做|現烤|手工餅乾|鮮果|果汁|生菜|豆腐|鮮蛋|雞蛋|鮮魚|生魚|壽司|餐點|餐盒|perishable|freshfood|frozenfood|flowers|cakes?|水餃|餃子|包子|湯圓|粽子|冰品|冰淇淋|優格|優酪乳|乳酪|起司|布丁|鮮奶油|生乳|鮮蝦|蝦仁|螃蟹|蟹肉|生蠔|牛排|雞肉|豬肉|牛肉|鮭魚|生鮮|冷藏品|冷凍品"),
     _c("custom", "依消費者要求所為之客製化給付（準則第2條第2款）", True,
        r"客製|客制|訂製|訂做|定製|定做|量身|刻字|刻印|刻名|雕刻|燙金|繡字|繡名|繡(?:上)?(?:學號|姓名|名字|文字|縮寫)|印製|印刷.{0,6}(?:照片|相片|姓名|名字|文字|圖案|logo)|照片|相片|依.{0,8}(?:要求|指示|指定|提供之|需求|設計)|個人化|專屬|手作.{0,4}訂單|personali[sz]ed|custom-?made|made-?to-?order|engraved|monogram|刻有|刻上|印有|印上|(?:您|消費者|客戶|顧客|買家|會員)(?:所)?(?:指定|提供)(?:之|的)?(?:文字|圖案|照片|相片|姓名|名字|logo|字樣|設計|圖檔)"),
     _c("press", "報紙、期刊或雜誌（準則第2條第3款）", True, r"第(?:二|2)條第(?:三|3)款|報紙|期刊|雜誌|刊物|週刊|月刊|magazines?|newspapers?|periodicals?"),
@@ -857,7 +864,7 @@ _CONDITION_DAMAGE = re.compile(r"毀損|損壞|損毀|污損|汙損|刮傷|人�
 _OTHERS_RETURNABLE = re.compile(r"(?:其餘|其他)[^。;,]{0,12}(?:均|皆|都|仍|一律)(?:可|得|可以|能)(?:於[^。;,]{0,10})?(?:退貨|退換|解除|辦理退貨)"
                                 # (「背巾、腰凳、推車掛包這些都不在這個範圍內」: goods said to be outside the exclusion)
                                 r"|[^。;,]{1,30}?(?:這些|以上|上述)?(?:都|均|皆)?不在(?:這個|此|上述|前述|本|該)?(?:排除)?範圍(?:內|之內)?")
-_INTANGIBLE = re.compile(r"非以有形媒介|無實體媒介|無實體|不含實體|線上下載|電子郵件寄送|以電子郵件提供")
+_INTANGIBLE = re.compile(r"非以有形媒介|無實體媒介|無實體|不含實體|線上下載|數位下載|下載版|下載連結|電子郵件寄送|以電子郵件提供")
 _ON_MEDIUM = re.compile(r"盒裝|光碟|實體|包裝")
 
 

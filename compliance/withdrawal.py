@@ -56,6 +56,8 @@ def _period_candidates(rule: Rule, ctx: Context):
                 continue  # 「Refunds are made to the original payment method within 15 days…」
             if _AFTER_WITHDRAWAL.search(head):
                 continue  # 「…應於解除後五日內…退還價款」: counted from the withdrawal, a step after it
+            if _AFTER_USE.search(head):
+                continue  # 「婚宴結束後三日內以回郵袋寄回」: a rental's return, counted from the use it was for
             if m_after and _COUNTED.match(tail, m_after.end()):
                 continue  # 「一年內退貨紀錄超過兩次」: a count of returns, not the period
             if _DENIED_BEFORE.search(head) or (m_after and _DENIED_AFTER.match(tail, m_after.end())):
@@ -72,6 +74,7 @@ def _period_candidates(rule: Rule, ctx: Context):
 
 
 _REFUND_BEFORE = re.compile(r"refund")
+_AFTER_USE = re.compile(r"(?:婚宴|活動|典禮|租期|使用期間|拍攝)(?:結束|屆滿|完畢)(?:後|之日起|之次日起)[^,;。]{0,3}$")
 _PERIOD_END = re.compile(r"(?:之|的)?(?:內|止|前|為止|截止|屆滿)")
 _AFTER_WITHDRAWAL = re.compile(r"(?:解除|解約|退貨|退回|取消)(?:契約|訂單)?(?:後|(?:之|的)?(?:次日|翌日|隔日)?起|完成後)[^,;。]{0,3}$")
 _NAV_LINE = re.compile(r"[^,;。|]{0,12}?(?:[^,;。|]{1,10}\|){3,}[^,;。|]{1,10}$")
@@ -391,7 +394,8 @@ def check_withdrawal_restrictions(rule: Rule, ctx: Context) -> Result:
                 again = classify_exclusion(f"{earlier} {subject}")
                 if again.verdict == "lawful":
                     placement = again
-        if _WAIVER.search(trigger) and not _LAWFUL_VERDICT_WORDS.search(subject):
+        if _WAIVER.search(trigger) and not _LAWFUL_VERDICT_WORDS.search(subject) and placement.verdict != "lawful":
+            # (goods the clause places in a §2 category, 「食材包不適用消保法第十九條第一項」, are judged by it)
             # 「同意放棄七日解除權」, 「不適用消費者保護法第十九條」: the right itself is waived
             placement = type(placement)("unlawful", ("拋棄或排除消保法第19條之解除權",), "依同條第5項其約定無效")
         items = _exclusion_items(h, list_intro) if h.pattern is exclusion else []

@@ -191,8 +191,10 @@ def test_an_faq_question_is_the_topic_of_its_answer():
     ("本店不收取手續費,但自退款中扣除運費", "退款中扣除", False),
     ("本店不會另行通知,或自退款中扣除運費", "退款中扣除", False),
     ("您茲此不可撤銷地放棄請求刪除個人資料之權利", "放棄請求刪除", False),
+    ("舊版退貨須經客服審核後方可寄回之文字已全部刪除", "經客服審核", True),
+    ("退貨須經客服審核後方可寄回,舊版文字已全部刪除", "經客服審核", False),
 ], ids=["trader-keeps-power", "consumer-keeps-right", "direct-negator", "coordinated-with-negated",
-        "after-a-but", "after-a-comma", "irrevocably-is-no-negation"])
+        "after-a-but", "after-a-comma", "irrevocably-is-no-negation", "old-wording-struck-out", "current-wording"])
 def test_negation_scope(clause, hit_word, protective):
     assert bool(negated(clause, clause.index(hit_word))) is protective
 
