@@ -734,3 +734,10 @@ def test_p05_a_tables_row_of_column_names_is_no_excluded_goods():
 ], ids=["dried-flowers", "cut-flowers", "game-points-with-consent"])
 def test_p05_goods_placed_by_what_they_are(text, expected):
     assert judge(text).status is expected
+
+
+def test_p05_goods_said_to_be_outside_the_exclusion_are_not_excluded():
+    text = ("Q：哪些東西真的不能退？\nA：只有一種：已經拆封的安撫奶嘴這類放進寶寶嘴巴的個人衛生用品，"
+            "依準則第2條第6款不適用七天解除權。背巾、腰凳、背巾配件這些都不在這個範圍內。")
+    result = judge(text)
+    assert result.status is Status.PASS, (result.message, [e.text for e in result.evidence])
