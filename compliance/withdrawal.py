@@ -50,7 +50,8 @@ def _period_candidates(rule: Rule, ctx: Context):
             # (a clause that grants the right in the statute's own words, 「…七日內，以…通知之方式
             # 解除契約，無須說明理由」, is the period whatever else its method names: 「取消訂閱並退費」)
             granted = asked or (_STATUTORY_GRANT.search(c.text[d.end:d.end + 40]) and _NO_REASON.search(c.text))
-            if skip.search(head + c.text[d.start:d.end] + tail[: m_after.end() if m_after and not granted else (1 if asked else 8)]):
+            # (「…七天，逾期恕不受理」: the refusal after the period is its end, not a denial of the right)
+            if skip.search(head + c.text[d.start:d.end] + _LATE_REFUSED.sub("", tail)[: m_after.end() if m_after and not granted else (1 if asked else 8)]):
                 continue
             if _REFUND_BEFORE.search(c.text, max(0, d.start - 60), d.start):
                 continue  # 「Refunds are made to the original payment method within 15 days…」
@@ -74,6 +75,7 @@ def _period_candidates(rule: Rule, ctx: Context):
 
 
 _REFUND_BEFORE = re.compile(r"refund")
+_LATE_REFUSED = re.compile(r"^(?:內|之內|以內)?,?(?:逾期|逾時|超過期限|過期)(?:者)?[^,;。]{0,2}(?:恕不|不予|無法|概不|不再)(?:受理|處理|退貨|退換|辦理)")
 _AFTER_USE = re.compile(r"(?:婚宴|活動|典禮|租期|使用期間|拍攝)(?:結束|屆滿|完畢)(?:後|之日起|之次日起)[^,;。]{0,3}$")
 _PERIOD_END = re.compile(r"(?:之|的)?(?:內|止|前|為止|截止|屆滿)")
 _AFTER_WITHDRAWAL = re.compile(r"(?:解除|解約|退貨|退回|取消)(?:契約|訂單)?(?:後|(?:之|的)?(?:次日|翌日|隔日)?起|完成後)[^,;。]{0,3}$")
