@@ -13,6 +13,7 @@ from compliance.segment import clauses
     ("ＡＴＭ轉帳，台北市信義區", "臺北市"),              # full-width Latin, 台 -> 臺
     ("本公司保留最终解释权。", "最終解釋權"),            # Simplified characters
     ("退　貨　須　知\n七天內", "七天"),                   # ideographic spaces
+    ("│ 負責人 │ 吳冠廷 │", "|負責人|吳冠廷|"),          # a table drawn with box-drawing bars
 ])
 def test_normalised_text_maps_back_to_the_original(original, needle):
     norm = normalize(original)
