@@ -36,6 +36,8 @@ def _period_candidates(rule: Rule, ctx: Context):
             head = c.text[max(0, d.start - 14):d.start]
             if c.text[d.start - 1:d.start] == "第" and not _PERIOD_END.match(tail):
                 continue  # 「付款後第八日開通」: a day in time, not a period (「至第七日止」 is one)
+            if c.text[d.start - 2:d.start] in ("日前", "期前"):
+                continue  # 「晚於婚禮日期前七日」: a day before a date, not a period
             m_after = after.match(tail)
             # 「開通後七天內…申請全額退款，不需要說明理由」: a refund asked for with no reason is the
             # right itself (a service's withdrawal), not a refund period
