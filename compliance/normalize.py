@@ -276,6 +276,9 @@ _NOT_SELF = re.compile(
 
 
 _COMPANY_SUFFIX = re.compile(r"有限公司|企業社|實業社|商行")
+_TAX_ID = re.compile(r"統一編號|統編")
+_SHOP_BEFORE_ID = re.compile(r"(?:^|(?<![\u4e00-\u9fff]))((?:(?![由為是的之及與和在我你您本])[\u4e00-\u9fff]){2,8}?)"
+                             r"(工作室|設計館|工坊|小舖|小鋪|商店|選物店|生活館)[ \t]*[(:]?[ \t]*$")
 
 
 def self_names(text: str) -> list[str]:
@@ -323,6 +326,16 @@ def self_names(text: str) -> list[str]:
             for k in (2, 3):
                 short = c.group(1)[:k]
                 if len(c.group(1)) > k + 1 and _acts_twice(text, short):
+                    found.add(short)
+    # a shop that is no company, named by its tax number: 「柔隅瑜珈工作室（統一編號 90817264）」
+    for m in _TAX_ID.finditer(text[:20000]):
+        window = text[max(0, m.start() - 16):m.start()]
+        c = _SHOP_BEFORE_ID.search(window)
+        if c is not None:
+            add(c.group(1) + c.group(2))
+            for k in (2, 3):
+                short = c.group(1)[:k]
+                if len(c.group(1)) > k and _acts_twice(text, short):
                     found.add(short)
     head = text[:200]
     for m in _LATIN_ACTOR.finditer(text):
