@@ -321,8 +321,10 @@ def _refund_duration(text: str, d, refund_rx, other_rx) -> bool:
         return True
     # 「退款一律以銀行轉帳方式退回…，財務部門每月結算一次，自收到退貨起約需30至45天入帳」:
     # the refund is the sentence's subject, named further back
+    # (「退款我們會扣掉手續費…，作業時間大約20個工作天左右」: the time it takes, of the refund the sentence is about)
     lead = _MONEY_LEAD.match(text)
-    if m and lead and not other_rx.search(_REFUND_EVENT.sub("", text[lead.end():d.start])):
+    if (m or _TAKES_TIME.search(text[max(0, d.start - 8):d.start])) and lead \
+            and not other_rx.search(_REFUND_EVENT.sub("", text[lead.end():d.start])):
         return True
     last = None
     for last in refund_rx.finditer(before):
@@ -339,7 +341,8 @@ _REFUND_WORD = re.compile(r"退款|退費|退還|刷退|退刷")
 _NO_STOCK = re.compile(r"缺貨|無法出貨|無法供貨|無法交貨|斷貨|停產|無庫存|庫存不足")
 _FROM_REFUND = re.compile(r"(?:金額|款項)?(?:作業)?(?:完成|成功|入帳)?(?:之)?(?:後|日起|當日|之日|起)")
 _MONEY = re.compile(r"款項|價金|價款|金額|貨款|費用|退款|退費")
-_MONEY_LEAD = re.compile(r"\s*(?:[（(]?[0-9０-９一二三四五六七八九十]{1,2}[.、)）]\s*)?(?:退款|退費|款項|價金|價款|貨款)")
+_TAKES_TIME = re.compile(r"(?:作業|處理|辦理|退款)(?:時間|期間|天數|時程)(?:約|大約|大概|為|需|約需)?|約需|需時|大約需要?|大概需要?")
+_MONEY_LEAD = re.compile(r"\s*[・•●○◎◆■▪*-]?\s*(?:[（(]?[0-9０-９一二三四五六七八九十]{1,2}[.、)）]\s*)?(?:退款|退費|款項|價金|價款|貨款)")
 _MONEY_BACK = re.compile(r"(?:內|之內|以內)?[^,;。]{0,6}?(?:入帳|匯入|匯回|匯還|退回|退還|返還|撥還|刷退|原路)")
 # (also the trader's inspection as the start, 「自倉庫檢查完成之日起約需二十個工作天」: a later start, not another action)
 _REFUND_EVENT = re.compile(r"(?:收到|收受|取回|接獲|收迄|收訖|確認收到)[^,;。]{0,12}?(?:後|之?(?:次日|翌日|隔日)起(?:算)?|起)"
