@@ -68,7 +68,11 @@ def _period_candidates(rule: Rule, ctx: Context):
             # negated mention ("不是七日內…" is rare); a duration under 不適用 is an exclusion
             # the event it is counted from: named before it (收到商品後七日內) or in a
             # 「自…起算」 / "of delivery" construction right after it
-            event = event_after(c.text, d.end) or event_before(c.text, d.start)
+            event = event_after(c.text, d.end)
+            if event is None and not (_RIGHT_NAMED.match(c.text, d.end) and _CONDITION_SINCE.search(c.text, max(0, d.start - 24), d.start)):
+                # (「成交後，若您就新購錶款行使七日解除權，本公司將返還您的舊錶」: a condition opened after the
+                # event names the right; the event is when that condition applies, not the period's start)
+                event = event_before(c.text, d.start)
             if event == "request":
                 continue  # 「申請退貨後，請於3日內寄回」: a step of the procedure, not the period
             if _TRADER_STEP.search(c.text, max(0, d.start - 10), d.start):
@@ -77,6 +81,8 @@ def _period_candidates(rule: Rule, ctx: Context):
 
 
 _REFUND_BEFORE = re.compile(r"refund")
+_RIGHT_NAMED = re.compile(r"(?:之|的)?(?:解除權|鑑賞期|猶豫期|退貨權|解約權)")
+_CONDITION_SINCE = re.compile(r"[,;](?:若|如果|倘若?|假如|如)[^,;]*$")
 _LATE_REFUSED = re.compile(r"^(?:內|之內|以內)?,?(?:逾期|逾時|超過期限|過期)(?:者)?[^,;。]{0,2}(?:恕不|不予|無法|概不|不再)(?:受理|處理|退貨|退換|辦理)")
 _AFTER_USE = re.compile(r"(?:婚宴|活動|典禮|租期|使用期間|拍攝)(?:結束|屆滿|完畢)(?:後|之日起|之次日起)[^,;。]{0,3}$")
 _PERIOD_END = re.compile(r"(?:之|的)?(?:內|止|前|為止|截止|屆滿)")
