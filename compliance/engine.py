@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
-from . import __version__
+from . import __version__, regexcache
 from .match import (compile_regex, finds_across_joins, is_eager, negated, scan_entry, scanned, scanning_form,
                     with_first_chars)
 from .models import Document, Evidence, Kind, Report, Result, Status, Target
@@ -267,54 +267,54 @@ def _as_trader(text: str, names: tuple[str, ...]) -> str:
     return text
 
 
-_PROVISO = re.compile(r"(?:但|惟|然|不過|除此之外|另|逾期|逾時|否則|如未|若未|未於"
+_PROVISO = regexcache.compile(r"(?:但|惟|然|不過|除此之外|另|逾期|逾時|否則|如未|若未|未於"
                       # a rebuttal in the next sentence (「…以本公司系統紀錄為準；會員如能提出其他資料證明者…」)
                       r"|(?:消費者|會員|您|你|妳|買家|顧客|用戶|客戶)?(?:如|若|倘|如果|倘若)(?:能|可|有|另有)?(?:提出|舉證|提供|證明))")
 # a saving stated in the next sentence without 但: the venue statutes (「…為第一審管轄法院。前述約定不影響
 # 消費者保護法第四十七條…」) or the consumer's own evidence (「…依本館紀錄認定；如您持有…之收據，仍得提出
 # 反證，不以本館之紀錄為限」). These are the words of P08's and P07's savings; another rule's `unless`
 # that names the same words (U02's 「不以…為限」) reads that sentence too.
-_SAVING_NEXT = re.compile(r"第47條|第四十七條|消費關係發生地|第436條之9|第四百三十六條之九|436-9|小額訴訟"
+_SAVING_NEXT = regexcache.compile(r"第47條|第四十七條|消費關係發生地|第436條之9|第四百三十六條之九|436-9|小額訴訟"
                           r"|不以[^。;]{0,16}(?:紀錄|記錄|資料)為限|(?:提出|舉證)(?:其他|反)(?:資料|證據|證明)?")
 # a sentence about the cases the one before leaves over (「其餘情形」, 「除前述情形外」)
-_REMAINDER = re.compile(r"(?:其餘|其他情形|除此之外|除(?:前述|上述|前項|前開|此)(?:情形|情況|規定)?(?:之)?外)")
+_REMAINDER = regexcache.compile(r"(?:其餘|其他情形|除此之外|除(?:前述|上述|前項|前開|此)(?:情形|情況|規定)?(?:之)?外)")
 
 _TERMS_SIGNALS = [
-    re.compile(r"本(?:公司|網站|站|店|商店|賣場|平臺|商城|品牌)|我們|敝(?:公司|店)"),
-    re.compile(r"會員|消費者|顧客|買家|您"),
-    re.compile(r"訂購|訂單|下單|購買"),
-    re.compile(r"退貨|退換|退款|解除"),
-    re.compile(r"付款|信用卡|貨到付款|匯款|轉帳"),
-    re.compile(r"運費|配送|寄送|出貨|宅配|物流"),
-    re.compile(r"條款|須知|政策|規範|說明|注意事項"),
-    re.compile(r"商品|產品|服務"),
+    regexcache.compile(r"本(?:公司|網站|站|店|商店|賣場|平臺|商城|品牌)|我們|敝(?:公司|店)"),
+    regexcache.compile(r"會員|消費者|顧客|買家|您"),
+    regexcache.compile(r"訂購|訂單|下單|購買"),
+    regexcache.compile(r"退貨|退換|退款|解除"),
+    regexcache.compile(r"付款|信用卡|貨到付款|匯款|轉帳"),
+    regexcache.compile(r"運費|配送|寄送|出貨|宅配|物流"),
+    regexcache.compile(r"條款|須知|政策|規範|說明|注意事項"),
+    regexcache.compile(r"商品|產品|服務"),
 ]
-_NEWS = re.compile(r"記者|報導|報導指出|表示|指出|據了解|呼籲|民眾|網友|消基會|消保官|提醒|業者|投訴|申訴案")
-_BLOG = with_first_chars(re.compile(pattern_form(r"開箱|心得|分享|留言|追蹤|業配|推薦|延伸閱讀|網友|部落格|文章|食譜|料理|步驟|材料|好吃|大推|實測|(?<![本])我(?![們司])")))
+_NEWS = regexcache.compile(r"記者|報導|報導指出|表示|指出|據了解|呼籲|民眾|網友|消基會|消保官|提醒|業者|投訴|申訴案")
+_BLOG = with_first_chars(regexcache.compile(pattern_form(r"開箱|心得|分享|留言|追蹤|業配|推薦|延伸閱讀|網友|部落格|文章|食譜|料理|步驟|材料|好吃|大推|實測|(?<![本])我(?![們司])")))
 # a shop owner writing the shop's own rules in the first person: 「我會馬上補寄」, 「我們出貨那天起算」,
 # 「我會轉成折價券寄到你信箱」 (a blogger writes what they bought, received and thought)
-_SELLER_I = with_first_chars(re.compile(pattern_form(
+_SELLER_I = with_first_chars(regexcache.compile(pattern_form(
     # (a few words may come between: 「我都會不定時調整」, 「我會把紙型摺好裝在牛皮紙袋寄出」)
     r"我(?:們)?(?:都|就|也|一律|通常|會先|才)?(?:會|可以|負責|幫你|替你|給你)[^。,;\n!?]{0,10}?"
     r"(?:出貨|寄出|寄給你|補寄|換新|退款|退錢|退還|退給你|轉成|通知你|主動通知|調整|開放預購|處理|修理|聯絡你|回覆你|更新)"
     r"|我們(?:出貨|寄出|收到(?:你的)?(?:退貨|商品|通知))"
     # the owner doing something for the customer it addresses (「我會先跟您確認」, 「我幫您出運費」)
     r"|我(?:們)?[^。,;\n!?]{0,8}?(?:幫|替|給|跟|通知|聯絡|回覆|寄給|退給|取消)(?:您|你|妳)")))
-_OWN_SHOP_INFO = re.compile(r"統一編號|負責人")
+_OWN_SHOP_INFO = regexcache.compile(r"統一編號|負責人")
 # the shop's own profile at the top of a chat export, and a title naming the page as the seller's rules
-_SHOP_PROFILE = re.compile(r"粉絲專頁[:：]|官方帳號[:：]|對話對象[:：]|商家[:：]|賣場[:：]")
-_OWN_RULES_TITLE = re.compile(r"(?:團購|購物|訂購|下單|交易|退換貨|賣場|服務|會員)(?:須知|說明|條款|規則|政策|公告)")
+_SHOP_PROFILE = regexcache.compile(r"粉絲專頁[:：]|官方帳號[:：]|對話對象[:：]|商家[:：]|賣場[:：]")
+_OWN_RULES_TITLE = regexcache.compile(r"(?:團購|購物|訂購|下單|交易|退換貨|賣場|服務|會員)(?:須知|說明|條款|規則|政策|公告)")
 # a line of a chat log: a time, then who speaks (「10:31 疾風帽舖-阿德 可以喔～」, 「10:22 晴川繡學號-小晴:…」)
 # (normalised: the tab between the time and the name is gone, and wrapped lines may be joined)
-_CHAT_LINE = re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?::\d{2})?\s?(?=[\u4e00-\u9fffa-z])")
+_CHAT_LINE = regexcache.compile(r"(?<![\d:])\d{1,2}:\d{2}(?::\d{2})?\s?(?=[\u4e00-\u9fffa-z])")
 # the writer says who they are at the top: the shop's owner (「我是老周，…工作室的店長」, 「【店長的話】」)
-_OWNER_SELF = re.compile(r"我是[^。\n]{0,30}?(?:店長|店主|老闆|負責人|創辦人|主理人)|(?:店長|店主|老闆)的話"
+_OWNER_SELF = regexcache.compile(r"我是[^。\n]{0,30}?(?:店長|店主|老闆|負責人|創辦人|主理人)|(?:店長|店主|老闆)的話"
                          # 「我是線狐，一個人經營的小小版型工作室」
                          r"|我是[^。\n]{0,12}?[,，][^。\n]{0,6}?經營的[^。\n]{0,12}?(?:工作室|小舖|小鋪|小店|店|品牌|賣場|商行)"
                          # 「耳機狂想是我下班後經營的小店」
                          r"|(?:是我|由我)[^。\n]{0,10}?(?:經營|開|成立)的[^。\n]{0,8}?(?:工作室|小舖|小鋪|小店|店|品牌|賣場|商行)")
-_CONTRACT = re.compile(r"本條款|本契約|本須知|本規範|本政策|本規定|本說明|應於|不得|恕不|概不|得於|須於|規定|條款|消費者保護法|解除契約|退換貨|退款|運費|付款|訂單")
-_SELF = re.compile(r"本(?:公司|網站|站|店|商店|賣場|平臺|商城|品牌)|我們|敝(?:公司|店)|本條款|本契約|本服務")
+_CONTRACT = regexcache.compile(r"本條款|本契約|本須知|本規範|本政策|本規定|本說明|應於|不得|恕不|概不|得於|須於|規定|條款|消費者保護法|解除契約|退換貨|退款|運費|付款|訂單")
+_SELF = regexcache.compile(r"本(?:公司|網站|站|店|商店|賣場|平臺|商城|品牌)|我們|敝(?:公司|店)|本條款|本契約|本服務")
 
 
 # A writer's voice, read in the text as extracted (normalisation deletes the quote marks):
@@ -322,28 +322,28 @@ _SELF = re.compile(r"本(?:公司|網站|站|店|商店|賣場|平臺|商城|品
 # narration outside FAQ questions (「我買了…」, 「客服跟我說…」), and shop clauses quoted as
 # reported speech (客服竟然跟我說：「商品已拆封，恕不退貨喔。」). A shop's own page speaks
 # as 本店／我們／小編 to 您 and quotes no one.
-_BYLINE = re.compile(r"(?:^|\n)[ \t\u3000]*(?:文|撰文|撰稿|作者|記者|編輯|採訪|整理|圖文|口述|by)[ \t\u3000]*[／/:：|｜]"
+_BYLINE = regexcache.compile(r"(?:^|\n)[ \t\u3000]*(?:文|撰文|撰稿|作者|記者|編輯|採訪|整理|圖文|口述|by)[ \t\u3000]*[／/:：|｜]"
                      r"|(?:^|\n)作者[ \t\u3000]+[^\n]{1,40}\n[ \t\u3000]*(?:看板|標題)"  # a forum post's header
                      r"|(?:律師|醫師|記者|編輯|消費|法律|專家)專欄|本文作者|專欄作家"
                      r"|(?:^|\n)[^\n]{0,24}記者[^\n]{0,12}(?:報導|／|/)", re.IGNORECASE)
-_PEN_NAME = re.compile(r"筆者")
-_OWNER_BYLINE = re.compile(r"(?:^|\n)[ \t\u3000]*(?:文|撰文|圖文|作者)[ \t\u3000]*[／/:：|｜][^\n]{0,30}?(?:店長|店主|老闆|老闆娘|主理人|創辦人|認證店家|官方帳號)"
+_PEN_NAME = regexcache.compile(r"筆者")
+_OWNER_BYLINE = regexcache.compile(r"(?:^|\n)[ \t\u3000]*(?:文|撰文|圖文|作者)[ \t\u3000]*[／/:：|｜][^\n]{0,30}?(?:店長|店主|老闆|老闆娘|主理人|創辦人|認證店家|官方帳號)"
                            r"|(?:店長|店主|老闆|主理人)的話")
-_THIRD_PARTY_TRADER = with_first_chars(re.compile(r"(?<!物流)(?<!金流)(?<!貨運)(?<!運輸)(?<!快遞)(?<!宅配)(?:業者|店家|賣家|商家)"))
+_THIRD_PARTY_TRADER = with_first_chars(regexcache.compile(r"(?<!物流)(?<!金流)(?<!貨運)(?<!運輸)(?<!快遞)(?<!宅配)(?:業者|店家|賣家|商家)"))
 # words of a publication about shops, not of a shop (私訊/留言 are shops' words too)
-_PUBLICATION = re.compile(r"讀者|編輯部|編輯小結|延伸閱讀|懶人包|這篇文章|本篇文章|筆者|受訪|轉述|當事人|記者|消保官(?:也|則)?(?:表示|指出|提醒|說)")
+_PUBLICATION = regexcache.compile(r"讀者|編輯部|編輯小結|延伸閱讀|懶人包|這篇文章|本篇文章|筆者|受訪|轉述|當事人|記者|消保官(?:也|則)?(?:表示|指出|提醒|說)")
 # a quotation, and the verb of saying it follows (found from the quote mark, which is rarer)
-_QUOTED = re.compile(r"[「『“\"]([^」』”\"\n]{2,80})[」』”\"]")
-_SAID = re.compile(r"(?<!不會)(?<!不能)(?<!不)(?<!別)(?:說|表示|回覆|回應|回答|回我|告訴我|寫著|寫道|轉述|強調|坦言|指出|回說|改口說)"
+_QUOTED = regexcache.compile(r"[「『“\"]([^」』”\"\n]{2,80})[」』”\"]")
+_SAID = regexcache.compile(r"(?<!不會)(?<!不能)(?<!不)(?<!別)(?:說|表示|回覆|回應|回答|回我|告訴我|寫著|寫道|轉述|強調|坦言|指出|回說|改口說)"
                    r"(?:的回覆|道)?[ \t]*[:：,，]?[ \t]*$")
 # reported speech without quote marks: 「客服跟我說特價商品不能退」
-_REPORTED_TO_ME = with_first_chars(re.compile(
+_REPORTED_TO_ME = with_first_chars(regexcache.compile(
     r"(?:跟我|對我|回我|告訴我|回覆我|和我|向我)(?![們司])(?:說|講|表示|解釋)?[:：,，]?[^。\n]{0,30}?(?:恕不|不能|不可以?|概不|無法|不接受|不退|不換|拒絕)"))
 # what a quoted shop clause says: a refusal, a condition, a rule
-_RULE_WORDS = re.compile(r"恕|不|概|無法|拒|須|需|規定|條款|須知|退|換|視為|為準|限|逾")
-_SENTENCE_END = re.compile(r"[。！？!?\n]")
-_QUESTION_START = re.compile(r"\s*(?:q\d*|問)\s*[:：.．]", re.IGNORECASE)
-_NARRATOR = with_first_chars(re.compile(r"(?<![自本])我(?![們司方國])"))
+_RULE_WORDS = regexcache.compile(r"恕|不|概|無法|拒|須|需|規定|條款|須知|退|換|視為|為準|限|逾")
+_SENTENCE_END = regexcache.compile(r"[。！？!?\n]")
+_QUESTION_START = regexcache.compile(r"\s*(?:q\d*|問)\s*[:：.．]", re.IGNORECASE)
+_NARRATOR = with_first_chars(regexcache.compile(r"(?<![自本])我(?![們司方國])"))
 
 
 def _writer_voice(original: str) -> bool:

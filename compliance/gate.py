@@ -27,14 +27,13 @@ import os
 import platform
 import re
 import sys
-import tempfile
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
 from re import _constants as _C  # the parse tree of re's own parser, as match.literal_led reads it
 from re import _parser as _P
 
-import platformdirs
+from . import regexcache
 
 log = logging.getLogger(__name__)
 
@@ -163,7 +162,7 @@ class Gate:
         regexes was compiled before (then no regex is even translated), else compiled and written."""
         key = hashlib.sha256(repr((hyperscan.__version__, platform.machine(), sys.version_info[:2], unicodedata.unidata_version,
                                    _MAX_BOUNDED, [(rx.pattern, rx.flags) for rx in self._keep])).encode()).hexdigest()[:24]
-        path = (cache_dir or _cache_dir()) / f"gate-{key}.hsdb"
+        path = (cache_dir or regexcache.cache_dir()) / f"gate-{key}.hsdb"
         try:  # the file: the ids the database holds, a newline, the database
             head, _, body = path.read_bytes().partition(b"\n")
             gated = json.loads(head)
@@ -187,7 +186,7 @@ class Gate:
             dropped = self._uncompilable(expressions, gated)
             gated = [i for i in gated if i not in dropped]
             db = _compiled(expressions, gated)
-        _write(path, json.dumps(gated).encode() + b"\n" + hyperscan.dumpb(db))
+        regexcache.write_whole(path, json.dumps(gated).encode() + b"\n" + hyperscan.dumpb(db))
         return db, gated
 
     @staticmethod
@@ -226,25 +225,6 @@ def _compiled(expressions: dict, ids: list[int]):
     db.compile(expressions=[expressions[i][0].encode() for i in ids], ids=ids, elements=len(ids),
                flags=[expressions[i][1] for i in ids])
     return db
-
-
-def _write(path: Path, data: bytes) -> None:
-    """Write the cache file whole or not at all, whoever else writes it at the same time."""
-    tmp = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.name, delete=False) as f:
-            tmp = f.name
-            f.write(data)
-        os.replace(tmp, path)
-    except OSError as exc:  # a read-only home: the next run compiles again
-        log.debug("gate cache not written (%s): %s", path, exc)
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
-
-
-def _cache_dir() -> Path:
-    return Path(os.environ.get("COMPLIANCE_CACHE_DIR") or platformdirs.user_cache_dir("tw-retail-compliance"))
 
 
 def build(regexes: list[re.Pattern], cache_dir: Path | None = None) -> Gate | None:

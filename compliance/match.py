@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from re import _constants as _C, _parser as _P  # the parse tree of a regex (CPython 3.11+)
+from . import regexcache
 from .normalize import pattern_form
 
 MACROS = {
@@ -39,7 +40,7 @@ MACROS = {
     "NEG": r"(?:不得|不可|不能|不會|不應|不予|禁止|無權|絕不|並不|不)",
 }
 
-_MACRO_RE = re.compile(r"\{([A-Z_]+)\}")
+_MACRO_RE = regexcache.compile(r"\{([A-Z_]+)\}")
 
 
 class PatternError(ValueError):
@@ -55,7 +56,7 @@ def compile_regex(source: str) -> re.Pattern:
         return MACROS[name]
 
     try:
-        rx = with_first_chars(re.compile(pattern_form(_MACRO_RE.sub(expand, source))))
+        rx = with_first_chars(regexcache.compile(pattern_form(_MACRO_RE.sub(expand, source))))
     except re.error as exc:
         raise PatternError(f"{exc.msg} at position {exc.pos} in {source!r}") from None
     return rx
@@ -71,12 +72,12 @@ def with_first_chars(rx: re.Pattern, limit: int = 400) -> re.Pattern:
     (``.``, ``[^…]``, an empty match) are returned as they are. This costs nothing at
     start-up; ``scanning_form`` goes further for a regex that scans many pages.
     """
-    chars = _first_chars(rx.pattern)
-    if chars is _NATIVE or not chars or len(chars) > limit or rx.flags & (re.IGNORECASE | re.VERBOSE):
+    chars = regexcache.memo("first-chars", rx.pattern, lambda: _first_chars(rx.pattern))
+    if chars == _NATIVE or not chars or len(chars) > limit or rx.flags & (re.IGNORECASE | re.VERBOSE):
         return rx
     cls = "".join(re.escape(c) for c in sorted(chars))
     try:
-        led = re.compile(f"(?=[{cls}])(?:{rx.pattern})", rx.flags)
+        led = regexcache.compile(f"(?=[{cls}])(?:{rx.pattern})", rx.flags)
     except re.error:  # e.g. a global inline flag that must stay first
         return rx
     _AS_WRITTEN[id(led)] = (led, rx)
@@ -164,7 +165,7 @@ def scanned(rx: re.Pattern, chars: int) -> None:
             entry[2] = literal_led(_as_written(rx)) or rx
 
 
-def _first_chars(pattern: str) -> frozenset | None:
+def _first_chars(pattern: str) -> frozenset | str | None:
     C, P = _C, _P
 
     class Unbounded(Exception):
@@ -234,7 +235,7 @@ def _first_chars(pattern: str) -> frozenset | None:
     return None if nullable else frozenset(chars)
 
 
-_NATIVE = frozenset()
+_NATIVE = "native"  # (a string, which regexcache.memo can keep)
 
 
 # --- searching several texts at once ------------------------------------------------------
@@ -250,12 +251,17 @@ def finds_across_joins(rx: re.Pattern) -> bool:
     a site's joined pages tells that a pattern is in none of them."""
     entry = _JOIN_SAFE.get(id(rx))
     if entry is None or entry[0] is not rx:
-        try:
-            safe = _join_safe(list(_P.parse(rx.pattern, rx.flags)), negative=False)
-        except (re.error, TypeError, ValueError, AttributeError, RecursionError):
-            safe = False
-        entry = _JOIN_SAFE[id(rx)] = (rx, safe and not rx.flags & (re.MULTILINE | re.DOTALL))
+        entry = _JOIN_SAFE[id(rx)] = (rx, regexcache.memo("join-safe", (rx.pattern, int(rx.flags)),
+                                                          lambda: _finds_across_joins(rx)))
     return entry[1]
+
+
+def _finds_across_joins(rx: re.Pattern) -> bool:
+    try:
+        safe = _join_safe(list(_P.parse(rx.pattern, rx.flags)), negative=False)
+    except (re.error, TypeError, ValueError, AttributeError, RecursionError):
+        safe = False
+    return bool(safe and not rx.flags & (re.MULTILINE | re.DOTALL))
 
 
 _NEWLINE_CATEGORIES = {_C.CATEGORY_SPACE, _C.CATEGORY_NOT_WORD, _C.CATEGORY_NOT_DIGIT}
@@ -336,6 +342,15 @@ def literal_led(rx: re.Pattern, max_growth: float | None = _LEAD_GROWTH) -> re.P
     """
     if rx.groups or rx.flags & (re.IGNORECASE | re.VERBOSE | re.DOTALL | re.MULTILINE | re.LOCALE):
         return None
+    source = regexcache.memo("literal-led", (rx.pattern, int(rx.flags), max_growth),
+                             lambda: _literal_led_source(rx, max_growth))
+    try:
+        return None if source is None else regexcache.compile(source, rx.flags)
+    except (re.error, RecursionError):
+        return None
+
+
+def _literal_led_source(rx: re.Pattern, max_growth: float | None) -> str | None:
     try:
         parsed = _P.parse(rx.pattern, rx.flags)
         if _is_led(list(parsed)):
@@ -345,7 +360,7 @@ def literal_led(rx: re.Pattern, max_growth: float | None = _LEAD_GROWTH) -> re.P
         source = _unparse(_build(pairs, state), state)
         if max_growth is not None and len(source) > max_growth * len(rx.pattern):
             return None  # see _LEAD_GROWTH
-        return re.compile(source, rx.flags)
+        return source
     except (_NotLiteralLed, re.error, RecursionError, TypeError, ValueError, AttributeError, KeyError):
         return None
 
@@ -510,7 +525,7 @@ def _unparse_item(op, av, state) -> str:
 
 # Constructions that make what follows them protective: the trader may NOT do it,
 # the consumer need NOT bear it, the right is NOT affected.
-_PROTECTIVE_BEFORE = re.compile(
+_PROTECTIVE_BEFORE = regexcache.compile(
     # (「不可撤銷地放棄」 is irrevocably, not a negation)
     # (「本店不收取手續費…」, 「不另扣除」: the trader not charging; not 「不收退貨」, a refusal)
     r"(?:不得|不會|不可(?!撤銷|撤回|逆|分割)|不能(?!撤銷|撤回)|不應|不再|不以|不將|不把|不因|不向|絕不|並不|禁止|嚴禁|無權|毋須|無須|無需|不須|不需|不必|不用|免|免除|免收|毋庸"
@@ -519,36 +534,36 @@ _PROTECTIVE_BEFORE = re.compile(
     r"|不構成|不成為|不作為)"
     r"(?:以|因|藉|假借|就|對|向|要求|請求|收取|另行|另外|額外|再|任意|片面|單方|擅自|逕行|自行|隨意)?"
 )
-_PROTECTIVE_REASON = re.compile(r"(?:不得|不會|不可|不能|不應|絕不|並不|禁止|不因|並非|非)(?:以|因|藉|假借).{0,40}?(?:為由|理由|為藉口|而)")
-_UNAFFECTED = re.compile(r"(?:不影響|不妨礙|無損|不減損|不限制|不排除|不減少|不致|仍(?:得|可|享有|保有|享|有權|能)|依法享有|均可|皆可|一律可)")
+_PROTECTIVE_REASON = regexcache.compile(r"(?:不得|不會|不可|不能|不應|絕不|並不|禁止|不因|並非|非)(?:以|因|藉|假借).{0,40}?(?:為由|理由|為藉口|而)")
+_UNAFFECTED = regexcache.compile(r"(?:不影響|不妨礙|無損|不減損|不限制|不排除|不減少|不致|仍(?:得|可|享有|保有|享|有權|能)|依法享有|均可|皆可|一律可)")
 _NEGATION_WINDOW = 12
 # 「不得以任何名目收取費用或自退款中扣除」: a verb phrase joined by 或/及 to a negated one, in the
 # same phrase, is negated too (what lies between the negator and the hit, ending in the coordinator)
 # (「不會以此拒絕退貨或逕自收取固定整新費」: the joined phrase may lead up to the hit with a few words)
 # (「不會收取整新費、手續費或從退款中扣除」: the negated verb's objects may be listed with 、)
-_COORDINATED = re.compile(r"(?:[^,;:。、]{1,8}、){0,4}[^,;:。、]*(?:或是|或者|以及|或|及)(?:自|從|由|向|對|將|再|逕自|逕行|另行|另外|額外)?(?:收取|加收|酌收|扣除|扣|收)?(?:任何|固定|額外)?")
+_COORDINATED = regexcache.compile(r"(?:[^,;:。、]{1,8}、){0,4}[^,;:。、]*(?:或是|或者|以及|或|及)(?:自|從|由|向|對|將|再|逕自|逕行|另行|另外|額外)?(?:收取|加收|酌收|扣除|扣|收)?(?:任何|固定|額外)?")
 _COORDINATION_WINDOW = 30
 # (「有沒有送達一律以…為準」: 有沒有 asks whether, it negates nothing)
-_PROTECTIVE_MENTION = re.compile(
+_PROTECTIVE_MENTION = regexcache.compile(
     # (「本店並未將其定為「參考用」」: the wording named to refuse it)
     r"(?:不會|不得|絕不|並不|從不|決不|(?<!有)沒有|不再|未曾|並未|無)(?:在|於)?[^,;:。]{0,14}?"
     r"(?:寫|記載|載明|列入|放入|使用|主張|約定|加上|出現|採用|定為?|列為?|標為?|標示為?|註明|稱為?)(?:什麼|任何|這種|此類|類似|有)?"
     r"|(?:不包含|不包括|不含|未包含|未載有|並無|(?<!有)沒有|絕無)(?:任何|這種|此類|類似)?")
 # 「本店不保留…最終解釋權」, 「並未保留任何…之權利」, 「不享有…」: a power disclaimed, up to the
 # end of its phrase
-_DISCLAIMED = re.compile(r"(?:不|並不|並未|未曾|未|絕不|決不|從未|從不|毋)(?:保留|享有|擁有|具有|具備|保有|持有|主張)")
-_OPENS_DISCLAIMED = re.compile(MACROS["TRADER"] + r"(?:亦|也|並|絕|決|從)?(?P<neg>不|未|並未|未曾|無|沒有|並無|絕不|從未|從不)"
+_DISCLAIMED = regexcache.compile(r"(?:不|並不|並未|未曾|未|絕不|決不|從未|從不|毋)(?:保留|享有|擁有|具有|具備|保有|持有|主張)")
+_OPENS_DISCLAIMED = regexcache.compile(MACROS["TRADER"] + r"(?:亦|也|並|絕|決|從)?(?P<neg>不|未|並未|未曾|無|沒有|並無|絕不|從未|從不)"
                                r"(?:保留|享有|擁有|具有|保有|持有|有權)")
-_NO_POWER_BEFORE = re.compile(r"(?:無|沒有|並無|毫無|不具)(?:任何)?$")
-_POWER_NOUN = re.compile(r"(?:之|的)?(?:權利|權限|權)(?!益)")
+_NO_POWER_BEFORE = regexcache.compile(r"(?:無|沒有|並無|毫無|不具)(?:任何)?$")
+_POWER_NOUN = regexcache.compile(r"(?:之|的)?(?:權利|權限|權)(?!益)")
 # 「本公司仍得保留…」: the trader keeping a power of its own is not a protected right
 # 「…終止會員後，仍得永久保存並利用您的個人資料」: what is kept is the trader's use of the data
-_KEEPS_DATA = re.compile(r"(?:永久|繼續|持續|無限期|長期|無期限)?(?:地)?(?:保存|保留|留存|利用|蒐集|處理)")
-_TRADER_KEEPS = re.compile(MACROS["TRADER"] + r".{0,6}仍(?:得|可|有權|能|保有)$")
+_KEEPS_DATA = regexcache.compile(r"(?:永久|繼續|持續|無限期|長期|無期限)?(?:地)?(?:保存|保留|留存|利用|蒐集|處理)")
+_TRADER_KEEPS = regexcache.compile(MACROS["TRADER"] + r".{0,6}仍(?:得|可|有權|能|保有)$")
 
 
-_OLD_WORDING = re.compile(r"舊版|舊有|原本|原先|先前|過去|以前|舊條款")
-_STRUCK_OUT = re.compile(r"(?:之|的)(?:文字|規定|條文|條款|約定|說明|用語)(?:已|均已|業已|現已)(?:全部|一併|全數)?(?:刪除|廢止|移除|刪去|取消|刪掉)")
+_OLD_WORDING = regexcache.compile(r"舊版|舊有|原本|原先|先前|過去|以前|舊條款")
+_STRUCK_OUT = regexcache.compile(r"(?:之|的)(?:文字|規定|條文|條款|約定|說明|用語)(?:已|均已|業已|現已)(?:全部|一併|全數)?(?:刪除|廢止|移除|刪去|取消|刪掉)")
 
 
 def negated(clause: str, hit_start: int) -> str | None:
@@ -656,17 +671,17 @@ _UNITS = [
 ]
 _UNIT_RE = "|".join(f"(?P<u{i}>{u})" for i, (u, _, _) in enumerate(_UNITS))
 # digits are ASCII after normalisation; [0-9] (not \d) lets the scan skip to them
-_DURATION = with_first_chars(re.compile(
+_DURATION = with_first_chars(regexcache.compile(
     r"(?P<n1>[0-9]+(?:\.[0-9]+)?|[零〇一二兩三四五六七八九十百]+|半)"
     r"(?:\s*(?:~|-|至|到)\s*(?P<n2>[0-9]+(?:\.[0-9]+)?|[零〇一二兩三四五六七八九十百]+))?"
     r"(?:-(?=[a-z]))?(?P<unit>" + _UNIT_RE + r")"  # "7-day"
 ))
 DURATION_RE = _DURATION  # a number with a unit of time, before the date filters of durations()
 # a date like 6月1日 or 2024年 is not a duration
-_DATE_CONTEXT = re.compile(r"(?:\d|[一二三四五六七八九十])+月$|\d{4}年$|(?:每|次|隔|當|本|上|下|這)個?月$")
-_DATE_AFTER = re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})[日號]")
+_DATE_CONTEXT = regexcache.compile(r"(?:\d|[一二三四五六七八九十])+月$|\d{4}年$|(?:每|次|隔|當|本|上|下|這)個?月$")
+_DATE_AFTER = regexcache.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})[日號]")
 # 2016年10月 / 民國105年1月: a year of a date, not a number of years
-_MONTH_AFTER = re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,3}|[元正])月|度")
+_MONTH_AFTER = regexcache.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,3}|[元正])月|度")
 
 EVENTS = {
     # (a service is received when it is supplied: 消保法 §19 I 「接受服務」)
@@ -678,7 +693,7 @@ EVENTS = {
     "invoice": r"發票開立|開立發票|發票(?:之)?(?:開立)?日|開票日|invoice",
     "request": r"申請|通知|提出|聯繫|聯絡|來信|收到退貨|收到退回|取回|退回商品|退貨完成|收到.{0,4}商品退回|驗收|填寫|填妥|回覆|回信|核准|審核|寄出退|退貨單",
 }
-_EVENT_RE = {k: re.compile(pattern_form(v)) for k, v in EVENTS.items()}
+_EVENT_RE = {k: regexcache.compile(pattern_form(v)) for k, v in EVENTS.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -726,11 +741,11 @@ def durations(text: str) -> list[Duration]:
 # "within 7 days of delivery"
 # (「七天鑑賞期，期限自商品出貨日起算」, 「七天的退貨期間從收到商品的隔天開始算」: the period named
 # again before its start)
-_EVENT_AFTER = re.compile(r"(?:內|之內|以內|期間|期限|間)?[,(:]?(?:.{0,4}?|(?:的|之)?(?:鑑賞期|猶豫期|解除權|退貨期|退貨|退換貨|解除契約|解約)?[,(:]?(?:期限|期間|天數|日數)(?:均|皆|一律)?)(?:自|從|由|以|依|按)(?P<ev>.{1,12}?)(?:之?(?:翌日|次日|隔日|當日|當天)?(?:起算|起|開始|計算|為準|計))"
+_EVENT_AFTER = regexcache.compile(r"(?:內|之內|以內|期間|期限|間)?[,(:]?(?:.{0,4}?|(?:的|之)?(?:鑑賞期|猶豫期|解除權|退貨期|退貨|退換貨|解除契約|解約)?[,(:]?(?:期限|期間|天數|日數)(?:均|皆|一律)?)(?:自|從|由|以|依|按)(?P<ev>.{1,12}?)(?:之?(?:翌日|次日|隔日|當日|當天)?(?:起算|起|開始|計算|為準|計))"
                           r"|(?:內|之內|以內)?(?:of|from|after|following)(?:the|your|our)?(?:day)?(?:you|we)?(?P<en>[a-z]{4,12})")
 
 
-_EXCL_HOLIDAYS = re.compile(r"(?:內|之內|以內)?[(,]?(?:不含|扣除|不計|不包含|未含)(?:例|國定)?(?:假日|週末|周末|六日|例假)")
+_EXCL_HOLIDAYS = regexcache.compile(r"(?:內|之內|以內)?[(,]?(?:不含|扣除|不計|不包含|未含)(?:例|國定)?(?:假日|週末|周末|六日|例假)")
 
 
 def event_after(text: str, pos: int) -> str | None:
@@ -745,7 +760,7 @@ def event_after(text: str, pos: int) -> str | None:
     return None
 
 
-_BEFORE_EVENT = re.compile(r"(?:之|以)?前|before")
+_BEFORE_EVENT = regexcache.compile(r"(?:之|以)?前|before")
 
 
 def event_before(text: str, pos: int, window: int = 24) -> str | None:
@@ -764,7 +779,7 @@ def event_before(text: str, pos: int, window: int = 24) -> str | None:
 
 
 # (between the event and the period: the period still applies after the event)
-_STILL_APPLIES = re.compile(r"(?:仍|一樣|同樣|也|亦|依然|照樣|依舊|均|皆)(?:可以?|得|能)?(?:適用|享有|享|有)"
+_STILL_APPLIES = regexcache.compile(r"(?:仍|一樣|同樣|也|亦|依然|照樣|依舊|均|皆)(?:可以?|得|能)?(?:適用|享有|享|有)"
                             r"|(?:可以|可|得)?依(?:照)?(?:上面|上述|前述|前項|第[一二三四五六七八九十\d]+(?:點|條|項))")
 
 
@@ -784,9 +799,9 @@ class Category:
 
 
 def _c(key, label, lawful, pattern, condition=None, condition_label="", beyond=None, beyond_label=""):
-    return Category(key, label, lawful, re.compile(pattern_form(pattern)),
-                    re.compile(pattern_form(condition)) if condition else None, condition_label,
-                    re.compile(pattern_form(beyond)) if beyond else None, beyond_label)
+    return Category(key, label, lawful, regexcache.compile(pattern_form(pattern)),
+                    regexcache.compile(pattern_form(condition)) if condition else None, condition_label,
+                    regexcache.compile(pattern_form(beyond)) if beyond else None, beyond_label)
 
 
 # durable everyday goods, plainly in no 準則 §2 category (matched after the words of a lawful
@@ -823,19 +838,19 @@ LAWFUL = [
     _c("air", "國際航空客運服務（準則第2條第7款）", True, r"國際航空|國際機票|國際線|(?<!國內)(?<!國內線)機票|航空客運"),
 ]
 _UNPLACED = "未列於準則第2條之商品"
-_CITED = re.compile(r"第(?:二|2)條第([一二三四五六七1-7])款")
+_CITED = regexcache.compile(r"第(?:二|2)條第([一二三四五六七1-7])款")
 _CITED_ITEM = {"一": "perishable", "1": "perishable", "二": "custom", "2": "custom", "三": "press", "3": "press",
                "四": "av_software", "4": "av_software", "五": "digital", "5": "digital", "六": "hygiene", "6": "hygiene",
                "七": "air", "7": "air"}
 # (not 「不論有無刻字」: with or without)
-_NOT_CUSTOMISED = re.compile(r"(?<![有])(?:沒有|沒|未|無|不含|不需|免)(?:刻字|刻名|刻印|繡字|繡名|印字|客製化?|訂製|加工)(?:的|之)?")
+_NOT_CUSTOMISED = regexcache.compile(r"(?<![有])(?:沒有|沒|未|無|不含|不需|免)(?:刻字|刻名|刻印|繡字|繡名|印字|客製化?|訂製|加工)(?:的|之)?")
 # a shelf life of a month or more, stated (「保存期限為出廠後九十日」, 「保存期限12個月」), and the words
 # that make goods perishable only by calling their shelf life short
-_LONG_SHELF_LIFE = re.compile(pattern_form(
+_LONG_SHELF_LIFE = regexcache.compile(pattern_form(
     r"(?:保存期限|保存期間|有效期限|賞味期限?|效期)[^,;。]{0,10}?(?:(?:[3-9]\d|[1-9]\d{2,})\s*(?:日|天)"
     r"|[三四五六七八九]十[一二三四五六七八九]?(?:日|天)|[一二三四五六七八九]?百[^,;。]{0,3}?(?:日|天)"
     r"|(?:\d+|[一二兩三四五六七八九十]+)\s*個?(?:月|年)|半年)"))
-_SHELF_LIFE_WORDS = re.compile(r"保存期限?(?:較)?短|保存期限在|賞味期|效期較短")
+_SHELF_LIFE_WORDS = regexcache.compile(r"保存期限?(?:較)?短|保存期限在|賞味期|效期較短")
 # Grey zone: plausibly hygiene, but not obviously; a person must judge (rule-catalogue P05).
 GREY = [
     _c("cosmetics", "化妝品或保養品（是否屬個人衛生用品須個案判斷）", False,
@@ -851,23 +866,23 @@ UNLAWFUL = [
     _c("ordinary", "一般商品（不在準則第2條所列範圍）", False,
        r"服飾|衣服|衣物|上衣|褲子|外套|洋裝|鞋|包包|飾品|配件|首飾|手錶|3c|電子產品|手機|電腦|筆電|平板|耳機|相機|家電|家具|寢具|燈具|玩具|文具|書籍|圖書|雜貨|生活用品|廚具|餐具|香氛|蠟燭|杯|" + _ORDINARY_GOODS + r"|商品一經售出|所有商品|全部商品|全館商品|本店商品|本站商品|任何商品"),
 ]
-_OPENED_RE = re.compile(_OPENED)
-_LIVE = re.compile(r"活體|有生命|生命體|活魚|活蝦|植株|苗木|樹苗|盆栽|植栽|盆花|觀賞魚|水族生物|爬蟲|昆蟲活餌|活餌")
-_LIVE_PERISHABLE = re.compile(r"易於腐敗|易腐|保存期限?(?:較|很|僅|只有|約|為)?(?:短|\d|[一二三四五六七八九十])|賞味期")
+_OPENED_RE = regexcache.compile(_OPENED)
+_LIVE = regexcache.compile(r"活體|有生命|生命體|活魚|活蝦|植株|苗木|樹苗|盆栽|植栽|盆花|觀賞魚|水族生物|爬蟲|昆蟲活餌|活餌")
+_LIVE_PERISHABLE = regexcache.compile(r"易於腐敗|易腐|保存期限?(?:較|很|僅|只有|約|為)?(?:短|\d|[一二三四五六七八九十])|賞味期")
 _LIVE_LABEL = "活體動植物（是否屬易於腐敗、保存期限較短之商品，須個案判斷）"
 _ORDINARY = next(c for c in UNLAWFUL if c.key == "ordinary")
-_SHOP_NAME = re.compile(r"(?:" + _ORDINARY.pattern.pattern + r")(?:線上商店|網路商店|購物網|商城|專賣店|專門店|旗艦店|商行|工作室|生活館|小舖|小鋪|[行店館舖鋪坊社屋])")
+_SHOP_NAME = regexcache.compile(r"(?:" + _ORDINARY.pattern.pattern + r")(?:線上商店|網路商店|購物網|商城|專賣店|專門店|旗艦店|商行|工作室|生活館|小舖|小鋪|[行店館舖鋪坊社屋])")
 _FAKE_CUSTOM = next(c for c in UNLAWFUL if c.key == "fake_custom")
-_CONDITION_USED = re.compile(r"opened|unsealed|(?<![a-z])used|worn|拆封|開封|拆開|拆了|拆過|拆掉|打開|開過|已使用|使用過|經使用|使用後|使用痕跡|用過|配戴|戴過|穿過|洗過|試穿|試用|非全新|不再全新|下水|洗滌|剪標|剪掉|剪牌|吊牌|標籤|包裝(?:已)?(?:拆|破|毀|損)|外包裝.{0,4}(?:拆|破|損)|開箱|組裝|開機|啟用|安裝|註冊|激活")
-_CONDITION_DAMAGE = re.compile(r"毀損|損壞|損毀|污損|汙損|刮傷|人為|故意|不當使用|可歸責於(?:消費者|您|買家|會員)|缺件|短少|遺失")
+_CONDITION_USED = regexcache.compile(r"opened|unsealed|(?<![a-z])used|worn|拆封|開封|拆開|拆了|拆過|拆掉|打開|開過|已使用|使用過|經使用|使用後|使用痕跡|用過|配戴|戴過|穿過|洗過|試穿|試用|非全新|不再全新|下水|洗滌|剪標|剪掉|剪牌|吊牌|標籤|包裝(?:已)?(?:拆|破|毀|損)|外包裝.{0,4}(?:拆|破|損)|開箱|組裝|開機|啟用|安裝|註冊|激活")
+_CONDITION_DAMAGE = regexcache.compile(r"毀損|損壞|損毀|污損|汙損|刮傷|人為|故意|不當使用|可歸責於(?:消費者|您|買家|會員)|缺件|短少|遺失")
 
 
-_OTHERS_RETURNABLE = re.compile(r"(?:其餘|其他)[^。;,]{0,12}(?:均|皆|都|仍|一律)(?:可|得|可以|能)(?:於[^。;,]{0,10})?(?:退貨|退換|解除|辦理退貨)"
+_OTHERS_RETURNABLE = regexcache.compile(r"(?:其餘|其他)[^。;,]{0,12}(?:均|皆|都|仍|一律)(?:可|得|可以|能)(?:於[^。;,]{0,10})?(?:退貨|退換|解除|辦理退貨)"
                                 # (「背巾、腰凳、推車掛包這些都不在這個範圍內」: goods said to be outside the exclusion)
                                 # (「但特價品不在此範圍內」 after a grant excludes them: the 這些/都 of a list set aside is needed)
                                 r"|[^。;,]{1,30}?(?:(?:這些|以上|上述)(?:都|均|皆)?|都|均|皆)不在(?:這個|此|上述|前述|本|該)?(?:排除)?範圍(?:內|之內)?")
-_INTANGIBLE = re.compile(r"非以有形媒介|無實體媒介|無實體|不含實體|線上下載|數位下載|下載版|下載連結|電子郵件寄送|以電子郵件提供")
-_ON_MEDIUM = re.compile(r"盒裝|光碟|實體|包裝")
+_INTANGIBLE = regexcache.compile(r"非以有形媒介|無實體媒介|無實體|不含實體|線上下載|數位下載|下載版|下載連結|電子郵件寄送|以電子郵件提供")
+_ON_MEDIUM = regexcache.compile(r"盒裝|光碟|實體|包裝")
 
 
 @dataclass(frozen=True)
@@ -879,12 +894,12 @@ class Placement:
 
 # what makes a customisation genuine (準則 §2(2), 立法說明 in legal/reference.md §3.3): the
 # consumer's own specification — a photo, an engraving, measurements, a design
-_SPEC = re.compile(r"依(?:照)?(?:您|消費者|客戶|顧客|買家|會員|個人|你|妳)?.{0,6}(?:提供|上傳|指定之|要求|指示|需求(?![^,;。]{0,3}(?:挑|選))|設計|身材|身形|量測)"
+_SPEC = regexcache.compile(r"依(?:照)?(?:您|消費者|客戶|顧客|買家|會員|個人|你|妳)?.{0,6}(?:提供|上傳|指定之|要求|指示|需求(?![^,;。]{0,3}(?:挑|選))|設計|身材|身形|量測)"
                    r"|量身|刻字|刻印|刻名|刻有|刻上|雕刻|燙金|繡字|繡名|繡製|繡(?:上)?(?:學號|姓名|名字|縮寫)|照片|相片|身材|身形|量測|手寫|簽名"
                    r"|非(?:現有|既有|標準|制式)(?:之|的)?(?:規格|尺寸|款式)|(?:您|消費者|客戶|顧客)(?:所)?指定(?:之|的)?(?:尺寸|規格|文字|圖案)"
                    r"|(?:您|消費者|客戶|顧客|買家|會員)(?:所)?(?:指定|提供|上傳)(?:之|的)?(?:文字|圖案|姓名|名字|logo|字樣|設計|圖檔|檔案)")
 # choosing among listed options, or production only starting after the order, is not (G4)
-_CHOICE = re.compile(r"(?<![非挑])選(?=長度|號數|尺寸|顏色|規格|款式|左右手|容量|口味|磅數|色號)"
+_CHOICE = regexcache.compile(r"(?<![非挑])選(?=長度|號數|尺寸|顏色|規格|款式|左右手|容量|口味|磅數|色號)"
                      # (「戒圍係依顧客指定製作，屬客製化商品」: a ring size is a size picked, not a specification)
                      r"|(?:戒圍|手圍|號數|尺碼)(?:係|是|為|均|皆)?(?:依|按|照|依照)(?:您|你|妳|顧客|客戶|消費者|買家|會員)?(?:所)?(?:指定|選擇|選定|挑選)"
                      # (「依您指定的顏色與尺寸裁切包裝出貨」: two catalogue options picked)
@@ -892,29 +907,29 @@ _CHOICE = re.compile(r"(?<![非挑])選(?=長度|號數|尺寸|顏色|規格|款
                      r"|(?<!非)(?:選擇|選購|挑選|現有|既有|點選|勾選|選了|選的|選好|自選|選定)(?:之|的)?.{0,8}(?:顏色|尺寸|尺碼|規格|款式|花色|材質|選項|口味|組合|木種|戒圍|手圍|色號|色系|號碼|香味|香調|長度|容量|殼色|機型)"
                      # (「僅就本網站所列之木材種類、尺寸或漆色加以選擇之商品」: the options named first)
                      r"|(?:就|從|自)[^,;。]{0,12}(?:所列|現有|既有|提供)(?:之|的)[^,;。]{0,16}(?:顏色|尺寸|尺碼|規格|款式|花色|材質|木種|漆色|色系|種類)[^,;。]{0,4}(?:加以|進行|作|做)?(?:選擇|挑選|擇定)")
-_MADE_TO_ORDER = re.compile(r"(?:接單|下單|訂購|付款|訂單成立)(?:後|之後)(?:才|即|再|始|方)?(?:開始|進行|安排)?(?:生產|製作|製造|備料|叫貨|訂製|訂做|排產)")
+_MADE_TO_ORDER = regexcache.compile(r"(?:接單|下單|訂購|付款|訂單成立)(?:後|之後)(?:才|即|再|始|方)?(?:開始|進行|安排)?(?:生產|製作|製造|備料|叫貨|訂製|訂做|排產)")
 
 
 # a sentence that says a choice is not customisation (「只是選擇現有的顏色，不算客製化，仍然可以退」)
-_NOT_CUSTOM = re.compile(r"[^。;]*(?:不算|不屬於?|不是|並非|不視為|非屬|不列為|不當作)(?:為)?(?:是)?(?:客製|客制|訂製)[^。;]*"
+_NOT_CUSTOM = regexcache.compile(r"[^。;]*(?:不算|不屬於?|不是|並非|不視為|非屬|不列為|不當作)(?:為)?(?:是)?(?:客製|客制|訂製)[^。;]*"
                          # (「僅從本店現成印材中挑選石材或尺寸、未指定刻字者，不屬之」)
                          r"|[^。;]*(?:挑選|選擇|選購|自選)[^。;]*(?:不屬之|不在此列|不包括在內|不包含在內)[^。;]*")
 
 
 # a sentence that keeps the right for the goods only chosen (「僅在現有尺寸中挑選、未經修改的商品，仍然可以退」)
-_STILL_RETURNABLE = re.compile(r"[^。;]*(?:仍然|仍|還是|依然|照樣)(?:可以|可|得|能)(?:辦理|申請)?(?:退|解除)[^。;]*")
+_STILL_RETURNABLE = regexcache.compile(r"[^。;]*(?:仍然|仍|還是|依然|照樣)(?:可以|可|得|能)(?:辦理|申請)?(?:退|解除)[^。;]*")
 
 
-_CUT_TO_LENGTH = re.compile(r"(?:長度|尺寸|碼數|公分|米數)[^,;。]{0,10}(?:裁切|剪裁|裁剪|切割|剪下|剪開)|(?:裁切|剪裁|裁剪|切割)(?:成|為)?[^,;。]{0,6}(?:長度|尺寸|碼|公分)")
-_MADE_TO_SPEC = re.compile(r"非(?:現有|既有|標準|制式)|特別(?:裁切|製作|訂製)|量測|配置圖|設計圖|施工圖|平面圖|丈量|實測|製作|版型|縫製|裁製|刻字|刻印|刻名|雕刻|燙金|繡字|繡名|照片|相片|量身|身材|身形|圖案|文字|logo|設計|姓名|名字|印製|印刷")
-_KEPT_CUE = re.compile(r"(?:也|亦|一樣|同樣|仍然|仍|還是|依然|照樣)(?:都|均|皆)?(?:可以|可|得|能)(?:辦理|申請)?(?:退|解除)")
-_KEPT_SENTENCE = re.compile(r"[^。;]*" + _KEPT_CUE.pattern + r"[^。;]*")  # the whole sentence around the cue
-_REFUSES = re.compile(r"不適用|恕不|不接受|不受理|無法|不能|不可|不得|不退|不予|謝絕|排除|除外")
+_CUT_TO_LENGTH = regexcache.compile(r"(?:長度|尺寸|碼數|公分|米數)[^,;。]{0,10}(?:裁切|剪裁|裁剪|切割|剪下|剪開)|(?:裁切|剪裁|裁剪|切割)(?:成|為)?[^,;。]{0,6}(?:長度|尺寸|碼|公分)")
+_MADE_TO_SPEC = regexcache.compile(r"非(?:現有|既有|標準|制式)|特別(?:裁切|製作|訂製)|量測|配置圖|設計圖|施工圖|平面圖|丈量|實測|製作|版型|縫製|裁製|刻字|刻印|刻名|雕刻|燙金|繡字|繡名|照片|相片|量身|身材|身形|圖案|文字|logo|設計|姓名|名字|印製|印刷")
+_KEPT_CUE = regexcache.compile(r"(?:也|亦|一樣|同樣|仍然|仍|還是|依然|照樣)(?:都|均|皆)?(?:可以|可|得|能)(?:辦理|申請)?(?:退|解除)")
+_KEPT_SENTENCE = regexcache.compile(r"[^。;]*" + _KEPT_CUE.pattern + r"[^。;]*")  # the whole sentence around the cue
+_REFUSES = regexcache.compile(r"不適用|恕不|不接受|不受理|無法|不能|不可|不得|不退|不予|謝絕|排除|除外")
 
 
 # goods made to measurements taken of the consumer's own window, body or room (「師傅到府丈量後，依…窗戶實際
 # 尺寸…逐件裁剪縫製」): a specification no catalogue offers, whatever else was picked
-_MEASURED = re.compile(r"丈量|到府(?:測量|量測)|實際尺寸|實測|量身")
+_MEASURED = regexcache.compile(r"丈量|到府(?:測量|量測)|實際尺寸|實測|量身")
 
 
 def _fake_custom(subject: str) -> bool:
@@ -934,24 +949,24 @@ def _fake_custom(subject: str) -> bool:
     return bool(_FAKE_CUSTOM.pattern.search(subject) or _MADE_TO_ORDER.search(subject) or _ALL_CUSTOM.search(subject))
 
 
-_FROM_STOCK = re.compile(r"(?:從|自|由)(?:現有|既有)?(?:的)?[\u4e00-\u9fff]{0,4}?庫存(?:中|裡)?(?:挑|選|取|拿)|以現貨(?:組裝|搭配|挑選)")
+_FROM_STOCK = regexcache.compile(r"(?:從|自|由)(?:現有|既有)?(?:的)?[\u4e00-\u9fff]{0,4}?庫存(?:中|裡)?(?:挑|選|取|拿)|以現貨(?:組裝|搭配|挑選)")
 
 
 # 「本店所有商品皆為客製化商品」: a whole catalogue is not made to each consumer's specification
-_ALL_CUSTOM = re.compile(r"(?:所有|全部|全館|全店|本店|本站|本賣場|本網站|本公司)(?:之|的)?(?:商品|產品).{0,4}(?:皆|均|都|一律)?(?:為|屬|是|係)?.{0,4}(?:客製|客制|訂製|訂做|定製)")
+_ALL_CUSTOM = regexcache.compile(r"(?:所有|全部|全館|全店|本店|本站|本賣場|本網站|本公司)(?:之|的)?(?:商品|產品).{0,4}(?:皆|均|都|一律)?(?:為|屬|是|係)?.{0,4}(?:客製|客制|訂製|訂做|定製)")
 
 
 # the shop deeming goods to be of a lawful category (視為, 認定為 …) rather than naming them
-_DEEMED = re.compile(r"(?:即|均|皆|一律|將|亦|都|則)?(?:視為|視同|認定為|認定是|認定屬於?|認定係|當作|當成|歸類為|歸類於|歸為|列為|算作|算是|(?<=[都也皆均])算(?=(?:是)?(?:客製|訂製))|等同於?|比照|準用|"
+_DEEMED = regexcache.compile(r"(?:即|均|皆|一律|將|亦|都|則)?(?:視為|視同|認定為|認定是|認定屬於?|認定係|當作|當成|歸類為|歸類於|歸為|列為|算作|算是|(?<=[都也皆均])算(?=(?:是)?(?:客製|訂製))|等同於?|比照|準用|"
                      r"(?:本店|本公司|本站|我們)?(?:所)?(?:定義|認定|規定|界定)(?:為|之|的))"
                      r"(?:是|屬|為)?(?:本店|本公司)?(?:之|的)?(?:依(?:您|消費者|會員|客戶)[^,;。]{0,8}?(?:之|的))?"
                      r"(?P<label>個人衛生用品|衛生用品|貼身衣物|客製化?(?:給付|商品)|訂製商品|"
                      r"易於?腐敗(?:之|的)?商品|數位內容|影音商品|消耗品)")
-_DEEMED_WEAK = re.compile(r"(?:(?:即|均|皆|一律|都|則)(?:屬於?|為|是)|屬於?)(?:本店|本公司)?(?:[^,;。()依要求拆開封]{1,10}?(?:之|的)|之|的)?(?P<label>個人衛生用品|衛生用品|貼身衣物|客製化?(?:給付|商品)|訂製商品)")
+_DEEMED_WEAK = regexcache.compile(r"(?:(?:即|均|皆|一律|都|則)(?:屬於?|為|是)|屬於?)(?:本店|本公司)?(?:[^,;。()依要求拆開封]{1,10}?(?:之|的)|之|的)?(?P<label>個人衛生用品|衛生用品|貼身衣物|客製化?(?:給付|商品)|訂製商品)")
 _ALL_EXCLUDED = "全面排除七日解除權"
 
 
-_DEEMED_CONSENT = re.compile(r"(?:即|均|一律|就)?(?:視為|視同|當作|推定|認定)(?:您|你|妳|消費者|會員|買家|用戶)?(?:已)?(?:經)?同意")
+_DEEMED_CONSENT = regexcache.compile(r"(?:即|均|一律|就)?(?:視為|視同|當作|推定|認定)(?:您|你|妳|消費者|會員|買家|用戶)?(?:已)?(?:經)?同意")
 
 
 def classify_exclusion(subject: str) -> Placement:
@@ -1098,7 +1113,7 @@ def classify_exclusion(subject: str) -> Placement:
 
 
 # words that do not name goods: who, what in general, the refusal itself, list markers
-_NOT_GOODS = re.compile(
+_NOT_GOODS = regexcache.compile(
     r"本(?:店|站|公司|賣場|網站|商城|平臺)|商品|產品|貨品|物品|東西|所有|全部|任何|一切|一經|一律|售出|出售|購買|訂購|下單|"
     r"恕不|概不|不得|無法|不可|不能|不接受|不受理|不予|不提供|不適用|不享有|排除|謝絕|婉拒|拒絕|接受|受理|辦理|提供|適用|"
     r"退貨|退換貨|退換|退款|退費|退回|解除權|解除契約|七日|7日|七天|7天|鑑賞期|猶豫期|無條件|服務|以下|下列|如下|上述|前述|"
@@ -1121,7 +1136,7 @@ def goods_named_before(text: str) -> str:
     return noun if len(noun) >= 2 else ""
 
 
-_DEMONSTRATED = re.compile(r"(?:該|此|這|這些|前述|上述)(?:項|款|類|種)?([\u4e00-\u9fff]{2,6})$")
+_DEMONSTRATED = regexcache.compile(r"(?:該|此|這|這些|前述|上述)(?:項|款|類|種)?([\u4e00-\u9fff]{2,6})$")
 
 
 def _named_goods(subject: str) -> bool:
@@ -1131,12 +1146,12 @@ def _named_goods(subject: str) -> bool:
     return len(_NOT_GOODS.sub("", before_refusal)) >= 4
 
 
-_REFUSAL_TAIL = re.compile(r"(?:恕不|概不|不提供|不適用|不享有|無法|不接受|不受理|謝絕|婉拒|拒絕|不得|不能|不可|不予|排除|一律不|不退)[^。;:\n]*")
+_REFUSAL_TAIL = regexcache.compile(r"(?:恕不|概不|不提供|不適用|不享有|無法|不接受|不受理|謝絕|婉拒|拒絕|不得|不能|不可|不予|排除|一律不|不退)[^。;:\n]*")
 
 
-_OPENED_NOUN = re.compile(r"(?:已|經)?(?:拆封|開封|配戴過?|戴過|穿戴過|使用過)(?:之|的|後之|後的|過之|過的)(?P<after>[\u4e00-\u9fff]{2,8})"
+_OPENED_NOUN = regexcache.compile(r"(?:已|經)?(?:拆封|開封|配戴過?|戴過|穿戴過|使用過)(?:之|的|後之|後的|過之|過的)(?P<after>[\u4e00-\u9fff]{2,8})"
                           r"|(?P<before>[\u4e00-\u9fff]{2,10}?)(?:一經|經|若|如|如已|若已|已|於)?(?:拆封|開封)")
-_GENERIC_GOODS = re.compile(r"商品|產品|貨品|物品|東西|貨物|所有|全部|任何|一切|本店|本站|本公司|本賣場|訂單|包裝|外盒|外箱|盒子|封膜|膠膜|"
+_GENERIC_GOODS = regexcache.compile(r"商品|產品|貨品|物品|東西|貨物|所有|全部|任何|一切|本店|本站|本公司|本賣場|訂單|包裝|外盒|外箱|盒子|封膜|膠膜|"
                             r"吊牌|標籤|凡|若|如|已|經|一經|之|的|後|即|者|在|於|您|消費者|會員|購買|收到|商品|時|不|恕|一旦|如果|倘|"
                             r"下列|以下|上述|前述|如下|說|是|有|要|會|讓|被|把|就|也|都|還|才|再|請|可|"
                             r"情形|情況|狀況|狀態|痕跡|跡象|者|部分|檢查|本公司|本店|我們")
@@ -1171,7 +1186,7 @@ def _opened_goods(subject: str) -> str:
     return ""
 
 
-_OUT_OF_SCOPE = re.compile(
+_OUT_OF_SCOPE = regexcache.compile(
     r"(?:超過|逾越?|已逾|過了|逾期|未(?:於|在)).{0,10}(?:七日|7日|七天|7天|鑑賞期|猶豫期|期限|期間|時限|天數)"
     r"|(?:七日|7日|七天|7天|鑑賞期|猶豫期|解除期間)(?:內)?.{0,6}(?:後|過後|屆滿|已過|以後|期滿)|逾期"
     r"|非(?:本店|本公司|本站|本網站|本賣場|於本|在本)(?:.{0,6})(?:購買|售出|出售|購得|訂購)"

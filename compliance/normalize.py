@@ -25,6 +25,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from . import regexcache
+
 # Punctuation that separates clauses is canonicalised to one form each.
 _PUNCT = {
     "，": ",", "﹐": ",", "；": ";", "﹔": ";", "：": ":", "﹕": ":", "！": "!", "？": "?",
@@ -121,7 +123,7 @@ def _bmp_table() -> list[int | None]:
     return table
 
 
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_ASTRAL = regexcache.compile("[\U00010000-\U0010ffff]")
 
 
 def _translate(text: str) -> str:
@@ -135,8 +137,8 @@ def _translate(text: str) -> str:
 
 
 _DELETE_SET = frozenset(_DELETE)
-_DELETE_RX = re.compile("[" + re.escape("".join(sorted(_DELETE_SET))) + "]") if _DELETE_SET else None
-_DELETE_RUN_RX = re.compile("[" + re.escape("".join(sorted(_DELETE_SET))) + "]+")
+_DELETE_RX = regexcache.compile("[" + re.escape("".join(sorted(_DELETE_SET))) + "]") if _DELETE_SET else None
+_DELETE_RUN_RX = regexcache.compile("[" + re.escape("".join(sorted(_DELETE_SET))) + "]+")
 
 
 class OffsetMap(Sequence):
@@ -183,7 +185,7 @@ class Normalized:
 # A line break inside a sentence (PDF text, hard-wrapped plain text) is not a clause
 # boundary: a long line that does not end in sentence punctuation, followed by a line
 # that does not start a new item, continues the sentence.
-_SOFT_BREAK = re.compile(
+_SOFT_BREAK = regexcache.compile(
     # (the newline first: re scans for it fast; a line that ends with an emoji, 「…也不錯😊」, has ended)
     r"\n(?<=[^\s。．.!?;:！？；：」』）)\u2600-\u27bf\U0001f300-\U0001faff]\n)"
     # (decorative bullets too, and an emoji that opens a line: 「🥮 月餅…」, 「⚠️ …」)
@@ -195,9 +197,9 @@ _SOFT_BREAK = re.compile(
     r"|[0-9０-９]{1,2}[:：][0-9０-９]{2}(?![0-9０-９])|[0-9０-９]{4}[/／.\-][0-9０-９]{1,2}[/／.\-])"
 )
 # a row of a table or list of labels (「限購規定：…」 under 「訂購流程：…」) is a line of its own
-_ROW = re.compile(r"[\u4e00-\u9fffA-Za-z]{2,8}[:：](?![/\d])")
+_ROW = regexcache.compile(r"[\u4e00-\u9fffA-Za-z]{2,8}[:：](?![/\d])")
 _SOFT_MIN_LINE = 20
-_EMOJI_LED = re.compile(r"[ \t\u3000]*[\u2600-\u27bf\U0001f300-\U0001faff]")
+_EMOJI_LED = regexcache.compile(r"[ \t\u3000]*[\u2600-\u27bf\U0001f300-\U0001faff]")
 
 
 def _join_soft_breaks(text: str) -> str:
@@ -252,19 +254,19 @@ def normalize_plain(text: str) -> str:
 # to that vocabulary for that document: Context matches patterns against a view of the text
 # where those names read as {TRADER} words of the same length.
 
-_ALIAS_DECL = re.compile(r"(?:以下簡稱為?|以下稱為?|下稱)[:為]?([\u4e00-\u9fffa-z0-9&]{2,12}?)(?=[),,。;:]|$)")
-_COMPANY = re.compile(r"(?:(?<![\u4e00-\u9fff])|(?<=由|為|是))((?:(?![由為是的之及與和在])[\u4e00-\u9fff]){2,8}?)(?:國際)?(?:股份有限公司|有限公司|企業社|實業社|商行)")
-_TITLE = re.compile(r"\A\W*([\u4e00-\u9fffa-z0-9]{2,16}?)(?:網路)?[|｜:]?(?:購物須知|購物說明|購物條款|購物規範|服務條款|會員條款|使用條款|交易條款|銷售條款|購買須知|退換貨(?:須知|說明|政策)|常見問題|購物指南)")
+_ALIAS_DECL = regexcache.compile(r"(?:以下簡稱為?|以下稱為?|下稱)[:為]?([\u4e00-\u9fffa-z0-9&]{2,12}?)(?=[),,。;:]|$)")
+_COMPANY = regexcache.compile(r"(?:(?<![\u4e00-\u9fff])|(?<=由|為|是))((?:(?![由為是的之及與和在])[\u4e00-\u9fff]){2,8}?)(?:國際)?(?:股份有限公司|有限公司|企業社|實業社|商行)")
+_TITLE = regexcache.compile(r"\A\W*([\u4e00-\u9fffa-z0-9]{2,16}?)(?:網路)?[|｜:]?(?:購物須知|購物說明|購物條款|購物規範|服務條款|會員條款|使用條款|交易條款|銷售條款|購買須知|退換貨(?:須知|說明|政策)|常見問題|購物指南)")
 # (「存好雲savenest」: the Chinese and the Latin part of a title's name, each a name of its own)
-_SCRIPT_RUN = re.compile(r"[\u4e00-\u9fff]{2,}|[a-z][a-z0-9]{3,}")
+_SCRIPT_RUN = regexcache.compile(r"[\u4e00-\u9fff]{2,}|[a-z][a-z0-9]{3,}")
 # a Latin brand that acts as a party (「switchcraft得視庫存…」) and heads the page (its title line)
 # (matched from the character class, which re scans fast; a lookbehind first is tried at every position)
-_LATIN_ACTOR = re.compile(r"[a-z][a-z0-9]{3,19}(?=得|將|保留|有權|應|不得|不會|會)")
-_NOT_A_BRAND = re.compile(r"^(?:line|email|mail|gmail|google|apple|visa|master|mastercard|jcb|paypal|linepay|jkopay|facebook|instagram|threads|youtube|shopee|momo|pchome|yahoo|ruten|pinkoi|ubereats|foodpanda|android|ios|iphone|ipad|windows|wifi|app|atm|cvs|qrcode|otp|sms|faq|pdf|html|http|https|www)$")
-_STEM = re.compile(r"(?:雜貨舖|雜貨店|雜貨鋪|雜貨|選物店|選物|選品|商店|小舖|小鋪|本舖|生活館|購物網|商城|工作室|工坊)$")
+_LATIN_ACTOR = regexcache.compile(r"[a-z][a-z0-9]{3,19}(?=得|將|保留|有權|應|不得|不會|會)")
+_NOT_A_BRAND = regexcache.compile(r"^(?:line|email|mail|gmail|google|apple|visa|master|mastercard|jcb|paypal|linepay|jkopay|facebook|instagram|threads|youtube|shopee|momo|pchome|yahoo|ruten|pinkoi|ubereats|foodpanda|android|ios|iphone|ipad|windows|wifi|app|atm|cvs|qrcode|otp|sms|faq|pdf|html|http|https|www)$")
+_STEM = regexcache.compile(r"(?:雜貨舖|雜貨店|雜貨鋪|雜貨|選物店|選物|選品|商店|小舖|小鋪|本舖|生活館|購物網|商城|工作室|工坊)$")
 # generic words that must never be read as the trader (a stem like 數位 would turn
 # 「數位內容」 into the trader)
-_NOT_SELF = re.compile(
+_NOT_SELF = regexcache.compile(
     r"^(?:本|我|敝)|會員|消費者|顧客|客戶|用戶|使用者|買家|賣家|賣方|店家|業者|商家|網站|網路|線上|購物|平臺|官方|官網"
     r"|個人資料|隱私|退換|退貨|服務|條款|契約|須知|政策|規範|說明|臺灣|中華|[及與和之的]$"
     r"|學員|家長|訂購人|購買人|買方|承租人|團員|訂戶|訂閱者|旅客|學生|住戶|持卡人|甲方|乙方"
@@ -275,9 +277,9 @@ _NOT_SELF = re.compile(
     r"|^(?:數位|生活|科技|國際|電子|商務|文化|事業|貿易|服飾|家具|家電|影像|生技|企業|實業|創意|百貨|寵物|香氛|植栽|廚具|文具|書房|手作|烘焙|美妝|保養|食品|生鮮|蔬果|茶業|咖啡|圖書|書店|3c)$")
 
 
-_COMPANY_SUFFIX = re.compile(r"有限公司|企業社|實業社|商行")
-_TAX_ID = re.compile(r"統一編號|統編")
-_SHOP_BEFORE_ID = re.compile(r"(?:^|(?<![\u4e00-\u9fff]))((?:(?![由為是的之及與和在我你您本])[\u4e00-\u9fff]){2,8}?)"
+_COMPANY_SUFFIX = regexcache.compile(r"有限公司|企業社|實業社|商行")
+_TAX_ID = regexcache.compile(r"統一編號|統編")
+_SHOP_BEFORE_ID = regexcache.compile(r"(?:^|(?<![\u4e00-\u9fff]))((?:(?![由為是的之及與和在我你您本])[\u4e00-\u9fff]){2,8}?)"
                              r"(工作室|設計館|工坊|小舖|小鋪|商店|選物店|生活館)[ \t]*[(:]?[ \t]*$")
 
 
@@ -348,13 +350,13 @@ def self_names(text: str) -> list[str]:
 
 
 _PARTY_WORDS = ("甲方", "乙方", "賣方", "出賣人")
-_PARTY_DEF = re.compile(r"(?:^|\n)[ \t]*(甲方|乙方)(?:\((?:企業經營者|賣方|出賣人|業者)\))?[ \t]*:[^\n]{0,24}?"
+_PARTY_DEF = regexcache.compile(r"(?:^|\n)[ \t]*(甲方|乙方)(?:\((?:企業經營者|賣方|出賣人|業者)\))?[ \t]*:[^\n]{0,24}?"
                         r"(?:股份有限公司|有限公司|企業社|實業社|商行|工作室)")
-_CONSUMER_BEFORE = re.compile(r"會員|消費者|顧客|客戶|用戶|使用者|買家|買方|訂購人|購買人|學員|家長|訂戶")
+_CONSUMER_BEFORE = regexcache.compile(r"會員|消費者|顧客|客戶|用戶|使用者|買家|買方|訂購人|購買人|學員|家長|訂戶")
 # a 本-word a document declares for itself that {TRADER} does not know (本學苑, 本藥局)
-_OWN_ALIAS = re.compile(r"本[\u4e00-\u9fff]{1,4}")
+_OWN_ALIAS = regexcache.compile(r"本[\u4e00-\u9fff]{1,4}")
 # 「（下稱「本協議」）」, 「（下稱「本服務」）」: the terms or the service, not the trader
-_DOCUMENT_WORD = re.compile(
+_DOCUMENT_WORD = regexcache.compile(
     r"本(?:協議|條款|約定|約款|契約|合約|約|須知|規範|辦法|政策|聲明|規則|說明|服務|活動|方案|商品|課程|計畫|章程|細則)(?:書)?")
 # what a trader does in its terms, right after its name
 _ACTS = ("得", "將", "會", "保留", "有權", "應", "可", "不得", "不會", "已", "承諾", "保證", "享有", "負責", "提供")

@@ -17,27 +17,29 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-_CLAUSE = re.compile(r"[^。!?;\n]+[。!?;]*")
+from . import regexcache
+
+_CLAUSE = regexcache.compile(r"[^。!?;\n]+[。!?;]*")
 # A numbering marker inside a line (after a space was deleted, e.g. "…退貨。(二)…" is
 # handled by 。; this catches "…如下:1.xxx2.yyy" poorly on purpose: only markers
 # that follow punctuation split).
 # (matched from the punctuation itself, so that re can scan for it fast; the cut is after it)
-_INLINE_ITEM = re.compile(r"[,:、](?=(?:\(?[一二三四五六七八九十]{1,3}[)、]|\(?\d{1,2}[).、](?!\d)))")
+_INLINE_ITEM = regexcache.compile(r"[,:、](?=(?:\(?[一二三四五六七八九十]{1,3}[)、]|\(?\d{1,2}[).、](?!\d)))")
 _HEADING_MAX = 24
-_ARTICLE = re.compile(r"第[一二三四五六七八九十百零〇\d]+條")
-_ITEM_MARK = re.compile(
+_ARTICLE = regexcache.compile(r"第[一二三四五六七八九十百零〇\d]+條")
+_ITEM_MARK = regexcache.compile(
     r"^(?:第[一二三四五六七八九十百零〇\d]+[條章節點項]|[一二三四五六七八九十]{1,3}、|\(?[一二三四五六七八九十]{1,3}\)|"
     r"\d{1,2}[.、)](?!\d)|\(\d{1,2}\)|[・•●○■□◆◇★☆▶►*※-]|q\d*[.:]|a\d*[.:]|q:|a:)"
 )
 
 
 _MARKER_TYPES = [
-    ("article", re.compile(r"^第[一二三四五六七八九十百零〇\d]+[條章節點項]")),
-    ("cjk", re.compile(r"^[一二三四五六七八九十]{1,3}、")),
-    ("paren-cjk", re.compile(r"^\([一二三四五六七八九十]{1,3}\)")),
-    ("num", re.compile(r"^\d{1,2}[.、](?!\d)")),
-    ("paren-num", re.compile(r"^(?:\(\d{1,2}\)|\d{1,2}\))")),
-    ("bullet", re.compile(r"^[・•●○■□◆◇★☆▶►▸*※-]")),
+    ("article", regexcache.compile(r"^第[一二三四五六七八九十百零〇\d]+[條章節點項]")),
+    ("cjk", regexcache.compile(r"^[一二三四五六七八九十]{1,3}、")),
+    ("paren-cjk", regexcache.compile(r"^\([一二三四五六七八九十]{1,3}\)")),
+    ("num", regexcache.compile(r"^\d{1,2}[.、](?!\d)")),
+    ("paren-num", regexcache.compile(r"^(?:\(\d{1,2}\)|\d{1,2}\))")),
+    ("bullet", regexcache.compile(r"^[・•●○■□◆◇★☆▶►▸*※-]")),
 ]
 
 
@@ -69,7 +71,7 @@ class Clause:           # page has hundreds of clauses; nothing changes one once
         return t.endswith("?") or t.endswith("嗎") or t.startswith(("q:", "q.", "問:"))
 
 
-_QUESTION_START = re.compile(r"(?:q|問|Q)\d*[.:]")
+_QUESTION_START = regexcache.compile(r"(?:q|問|Q)\d*[.:]")
 _QUESTION_ENDS = ("?", "？", "嗎")
 _TOPIC_MAX = 80
 
@@ -164,7 +166,7 @@ def clauses(text: str) -> list[Clause]:
 
 
 _TITLE_ITEM_MAX = 16
-_TITLE_PUNCT = re.compile(r"[,;:、。!?()]")
+_TITLE_PUNCT = regexcache.compile(r"[,;:、。!?()]")
 
 
 def _numbered_title(line: str, lines: list[str], i: int) -> bool:

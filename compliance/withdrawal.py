@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 
+from . import regexcache
 from .match import (DURATION_RE, GREY, LAWFUL, MACROS, UNLAWFUL, classify_exclusion, durations, event_after, event_before,
                     goods_named_before, names_goods, negated)
 from .models import Evidence, Result, Status
 from .rules import Pattern, Rule
 from .segment import Clause
 from .engine import (Context, Hit, Prepared, _absence, _pass_message, _result)
+
 
 def _period_candidates(rule: Rule, ctx: Context):
     from .match import compile_regex
@@ -80,20 +82,20 @@ def _period_candidates(rule: Rule, ctx: Context):
             yield p, c, d, event
 
 
-_REFUND_BEFORE = re.compile(r"refund")
-_RIGHT_NAMED = re.compile(r"(?:之|的)?(?:解除權|鑑賞期|猶豫期|退貨權|解約權)")
-_CONDITION_SINCE = re.compile(r"[,;](?:若|如果|倘若?|假如|如)[^,;]*$")
-_LATE_REFUSED = re.compile(r"^(?:內|之內|以內)?,?(?:逾期|逾時|超過期限|過期)(?:者)?[^,;。]{0,2}(?:恕不|不予|無法|概不|不再)(?:受理|處理|退貨|退換|辦理)")
-_AFTER_USE = re.compile(r"(?:婚宴|活動|典禮|租期|使用期間|拍攝)(?:結束|屆滿|完畢)(?:後|之日起|之次日起)[^,;。]{0,3}$")
-_PERIOD_END = re.compile(r"(?:之|的)?(?:內|止|前|為止|截止|屆滿)")
-_AFTER_WITHDRAWAL = re.compile(r"(?:解除|解約|退貨|退回|取消)(?:契約|訂單)?(?:後|(?:之|的)?(?:次日|翌日|隔日)?起|完成後)[^,;。]{0,3}$")
-_NAV_LINE = re.compile(r"[^,;。|]{0,12}?(?:[^,;。|]{1,10}\|){3,}[^,;。|]{1,10}$")
-_PAREN_AFTER = re.compile(r"^((?:內|之內|以內)?)\([^()]{1,30}\)")
+_REFUND_BEFORE = regexcache.compile(r"refund")
+_RIGHT_NAMED = regexcache.compile(r"(?:之|的)?(?:解除權|鑑賞期|猶豫期|退貨權|解約權)")
+_CONDITION_SINCE = regexcache.compile(r"[,;](?:若|如果|倘若?|假如|如)[^,;]*$")
+_LATE_REFUSED = regexcache.compile(r"^(?:內|之內|以內)?,?(?:逾期|逾時|超過期限|過期)(?:者)?[^,;。]{0,2}(?:恕不|不予|無法|概不|不再)(?:受理|處理|退貨|退換|辦理)")
+_AFTER_USE = regexcache.compile(r"(?:婚宴|活動|典禮|租期|使用期間|拍攝)(?:結束|屆滿|完畢)(?:後|之日起|之次日起)[^,;。]{0,3}$")
+_PERIOD_END = regexcache.compile(r"(?:之|的)?(?:內|止|前|為止|截止|屆滿)")
+_AFTER_WITHDRAWAL = regexcache.compile(r"(?:解除|解約|退貨|退回|取消)(?:契約|訂單)?(?:後|(?:之|的)?(?:次日|翌日|隔日)?起|完成後)[^,;。]{0,3}$")
+_NAV_LINE = regexcache.compile(r"[^,;。|]{0,12}?(?:[^,;。|]{1,10}\|){3,}[^,;。|]{1,10}$")
+_PAREN_AFTER = regexcache.compile(r"^((?:內|之內|以內)?)\([^()]{1,30}\)")
 # (「一年內退貨達三次以上者」: a count of returns too)
-_COUNTED = re.compile(r"(?:之|的)?(?:紀錄|記錄|次數|率|件數|筆數)|(?:申請)?(?:達|超過|逾)[^,;。]{0,4}次")
-_STATUTORY_GRANT = re.compile(r"解除(?:本)?契約")
-_REFUND_ASKED = re.compile(r"(?:申請|要求|提出|辦理)(?:全額)?(?:退款|退費)|(?:全額)?(?:退款|退費)(?:之)?(?:申請|要求)")
-_NO_REASON = re.compile(r"(?:無須|無需|不需要?|不須|毋須|不必|不用)(?:說明|附|提出|告知|告訴)?(?:任何)?(?:的)?(?:理由|原因)")
+_COUNTED = regexcache.compile(r"(?:之|的)?(?:紀錄|記錄|次數|率|件數|筆數)|(?:申請)?(?:達|超過|逾)[^,;。]{0,4}次")
+_STATUTORY_GRANT = regexcache.compile(r"解除(?:本)?契約")
+_REFUND_ASKED = regexcache.compile(r"(?:申請|要求|提出|辦理)(?:全額)?(?:退款|退費)|(?:全額)?(?:退款|退費)(?:之)?(?:申請|要求)")
+_NO_REASON = regexcache.compile(r"(?:無須|無需|不需要?|不須|毋須|不必|不用)(?:說明|附|提出|告知|告訴)?(?:任何)?(?:的)?(?:理由|原因)")
 
 
 def _clauses_with_durations(ctx: Context):
@@ -115,15 +117,15 @@ def _clauses_with_durations(ctx: Context):
 
 
 # (「如果到貨後真的想退，請在付款後五天內提出，並自付來回運費」: what follows the deed is its terms)
-_DEED_AFTER = re.compile(r"(?:內|之內|以內)(?:為之|提出|提出申請|申請|辦理|通知(?:本公司|我們|客服)?|寄回|寄出|行使)?(?:之|為準)?(?:[。;!,]|$)")
-_WITHDRAW_BEFORE = re.compile(r"退貨|退換|解除契約|解約|鑑賞|猶豫|退回商品|(?:想|要|欲)退(?![款費錢])")
-_ANSWER_PERMITS = re.compile(r"(?:內|之內|以內)?[^,;。]{0,4}?(?:都|皆|均)?(?:可以|可|能|ok|沒問題)")
-_QUESTION_END = re.compile(r"[?嗎][^\w]{0,3}$|^(?:q\d*[.:]|問:)")
-_DENIED_BEFORE = re.compile(r"(?:沒有|並無|未提供|不提供|不享有|無法享有|不給|放棄|拋棄)(?:提供|享有)?(?:所謂的?|什麼)?$"
+_DEED_AFTER = regexcache.compile(r"(?:內|之內|以內)(?:為之|提出|提出申請|申請|辦理|通知(?:本公司|我們|客服)?|寄回|寄出|行使)?(?:之|為準)?(?:[。;!,]|$)")
+_WITHDRAW_BEFORE = regexcache.compile(r"退貨|退換|解除契約|解約|鑑賞|猶豫|退回商品|(?:想|要|欲)退(?![款費錢])")
+_ANSWER_PERMITS = regexcache.compile(r"(?:內|之內|以內)?[^,;。]{0,4}?(?:都|皆|均)?(?:可以|可|能|ok|沒問題)")
+_QUESTION_END = regexcache.compile(r"[?嗎][^\w]{0,3}$|^(?:q\d*[.:]|問:)")
+_DENIED_BEFORE = regexcache.compile(r"(?:沒有|並無|未提供|不提供|不享有|無法享有|不給|放棄|拋棄)(?:提供|享有)?(?:所謂的?|什麼)?$"
                             # what others say (「我知道網路上很多人都說有七天鑑賞期，但…我們家是三天」)
                             r"|(?:很多人|大家|網路上|別人|有人|一般人|別家)[^,;。]{0,10}(?:說|以為|認為|覺得)(?:有)?$")
-_DENIED_AFTER = re.compile(r"(?:期|期間|服務|權)?[^,;。]{0,3}?(?:恕不|概不|不|無法|並不|一律不)(?:提供|適用|享有|接受|受理)")
-_TRADER_STEP = re.compile(r"(?:" + MACROS["TRADER"] + r"|客服|專人|業務|物流|宅配|快遞)(?:人員)?(?:會|將|應|即|均|都|約|也)?(?:於|在)?(?:約|大約|大概)?$")
+_DENIED_AFTER = regexcache.compile(r"(?:期|期間|服務|權)?[^,;。]{0,3}?(?:恕不|概不|不|無法|並不|一律不)(?:提供|適用|享有|接受|受理)")
+_TRADER_STEP = regexcache.compile(r"(?:" + MACROS["TRADER"] + r"|客服|專人|業務|物流|宅配|快遞)(?:人員)?(?:會|將|應|即|均|都|約|也)?(?:於|在)?(?:約|大約|大概)?$")
 
 
 # starting events that are not receipt (消保法 §19 I: 收受商品或接受服務後七日內)
@@ -164,15 +166,15 @@ def check_withdrawal_period(rule: Rule, ctx: Context) -> Result:
 
 
 # 「本店的鑑賞期自您完成下單當日開始計算」: the start of the period, stated without its length
-_PERIOD_START = re.compile(r"(?:鑑賞期|猶豫期|解除期間|解除權之?期間|退貨期限|退換貨期限|退貨期間)(?:之|的)?(?:期間|期限|天數)?"
+_PERIOD_START = regexcache.compile(r"(?:鑑賞期|猶豫期|解除期間|解除權之?期間|退貨期限|退換貨期限|退貨期間)(?:之|的)?(?:期間|期限|天數)?"
                            r"[^,;。]{0,6}?(?:自|從|由)(?P<ev>[^,;。]{1,14}?)(?:之?(?:翌日|次日|隔日|當日|當天))?"
                            r"(?:起算|開始計算|開始算|計算|起)")
 
 
 # 「可以在7天內申請退貨，7天是從出貨那天開始算的喔」: the period's start restated after it
-_PERIOD_RESTATED = re.compile(r"(?:七|7)\s?(?:天|日)(?:是|係|乃)?(?:從|自|由)(?P<ev>[^,;。]{1,10}?)(?:那天|當天|之日|當日|日)?"
+_PERIOD_RESTATED = regexcache.compile(r"(?:七|7)\s?(?:天|日)(?:是|係|乃)?(?:從|自|由)(?P<ev>[^,;。]{1,10}?)(?:那天|當天|之日|當日|日)?"
                               r"(?:開始算|開始計算|起算|算起|開始)")
-_RETURN_CONTEXT = re.compile(r"退貨|退換|鑑賞|猶豫|解除|退回")
+_RETURN_CONTEXT = regexcache.compile(r"退貨|退換|鑑賞|猶豫|解除|退回")
 
 
 def _starts_without_number(ctx: Context) -> list[tuple[Hit, str]]:
@@ -201,8 +203,8 @@ def _starts_without_number(ctx: Context) -> list[tuple[Hit, str]]:
 
 # 消保法 §19 I counts from 收受商品或接受服務: a service (an online course, a subscription) is
 # received when it is supplied, which is the payment only when the service starts with it
-_SERVICE = re.compile(r"課程|線上服務|訂閱|會員資格|會籍|方案|諮詢服務|教學|授課|課堂|直播|票券|服務期間")
-_ON_PAYMENT = re.compile(r"(?:付款|繳費|購買|完成交易|結帳)(?:完成|成功)?(?:後|時|當下)?(?:即|立即|隨即|馬上|自動|當下|同時)(?:為您)?"
+_SERVICE = regexcache.compile(r"課程|線上服務|訂閱|會員資格|會籍|方案|諮詢服務|教學|授課|課堂|直播|票券|服務期間")
+_ON_PAYMENT = regexcache.compile(r"(?:付款|繳費|購買|完成交易|結帳)(?:完成|成功)?(?:後|時|當下)?(?:即|立即|隨即|馬上|自動|當下|同時)(?:為您)?"
                          r"(?:開通|開放|提供|啟用|開課|開始(?:提供|上課|觀看|使用)|可(?:觀看|上課|使用|收看|登入))")
 
 
@@ -276,12 +278,12 @@ def _step_before(text: str, earlier: list, d):
     return None
 
 
-_STEP_WORD = re.compile(r"驗機|檢查|檢驗|驗收|檢測|鑑定|查驗")
-_AFTER_STEP = re.compile(r"(?:完成|無誤|通過|確認)(?:後|之後)(?:再|才|始|方)?")
+_STEP_WORD = regexcache.compile(r"驗機|檢查|檢驗|驗收|檢測|鑑定|查驗")
+_AFTER_STEP = regexcache.compile(r"(?:完成|無誤|通過|確認)(?:後|之後)(?:再|才|始|方)?")
 
 
-_CHOICE_INTRO = re.compile(r"選擇|可選|任選|擇一|擇其一|自由選|下列方式之一|以下方式之一|其中一種")
-_CASH_OPTION = re.compile(r"刷退|退刷|轉帳|匯款|匯入|現金|原付款|原支付|原路|銀行帳戶|信用卡")
+_CHOICE_INTRO = regexcache.compile(r"選擇|可選|任選|擇一|擇其一|自由選|下列方式之一|以下方式之一|其中一種")
+_CASH_OPTION = regexcache.compile(r"刷退|退刷|轉帳|匯款|匯入|現金|原付款|原支付|原路|銀行帳戶|信用卡")
 
 
 def _one_option_of_a_list(hit: Hit) -> bool:
@@ -341,23 +343,23 @@ def _refund_duration(text: str, d, refund_rx, other_rx) -> bool:
 
 
 # the trader's own refund processing (「退款處理期約三週，視銀行作業而定」), hedged or not
-_OWN_PROCESSING = re.compile(r"退款(?:之|的)?(?:處理|作業|辦理)(?:期|時間|期間|天數|時程)")
-_PAYMENT_DUE = re.compile(r"請款|帳款|月結|付款期限|繳款期限")
-_REFUND_WORD = re.compile(r"退款|退費|退還|刷退|退刷")
-_NO_STOCK = re.compile(r"缺貨|無法出貨|無法供貨|無法交貨|斷貨|停產|無庫存|庫存不足")
-_FROM_REFUND = re.compile(r"(?:金額|款項)?(?:作業)?(?:完成|成功|入帳)?(?:之)?(?:後|日起|當日|之日|起)")
-_MONEY = re.compile(r"款項|價金|價款|金額|貨款|費用|退款|退費")
-_TAKES_TIME = re.compile(r"(?:作業|處理|辦理|退款)(?:時間|期間|天數|時程)(?:約|大約|大概|為|需|約需)?|約需|需時|大約需要?|大概需要?")
-_MONEY_LEAD = re.compile(r"\s*[・•●○◎◆■▪*-]?\s*(?:[（(]?[0-9０-９一二三四五六七八九十]{1,2}[.、)）]\s*)?(?:退款|退費|款項|價金|價款|貨款)")
-_MONEY_BACK = re.compile(r"(?:內|之內|以內)?[^,;。]{0,6}?(?:入帳|匯入|匯回|匯還|退回|退還|返還|撥還|刷退|原路)")
+_OWN_PROCESSING = regexcache.compile(r"退款(?:之|的)?(?:處理|作業|辦理)(?:期|時間|期間|天數|時程)")
+_PAYMENT_DUE = regexcache.compile(r"請款|帳款|月結|付款期限|繳款期限")
+_REFUND_WORD = regexcache.compile(r"退款|退費|退還|刷退|退刷")
+_NO_STOCK = regexcache.compile(r"缺貨|無法出貨|無法供貨|無法交貨|斷貨|停產|無庫存|庫存不足")
+_FROM_REFUND = regexcache.compile(r"(?:金額|款項)?(?:作業)?(?:完成|成功|入帳)?(?:之)?(?:後|日起|當日|之日|起)")
+_MONEY = regexcache.compile(r"款項|價金|價款|金額|貨款|費用|退款|退費")
+_TAKES_TIME = regexcache.compile(r"(?:作業|處理|辦理|退款)(?:時間|期間|天數|時程)(?:約|大約|大概|為|需|約需)?|約需|需時|大約需要?|大概需要?")
+_MONEY_LEAD = regexcache.compile(r"\s*[・•●○◎◆■▪*-]?\s*(?:[（(]?[0-9０-９一二三四五六七八九十]{1,2}[.、)）]\s*)?(?:退款|退費|款項|價金|價款|貨款)")
+_MONEY_BACK = regexcache.compile(r"(?:內|之內|以內)?[^,;。]{0,6}?(?:入帳|匯入|匯回|匯還|退回|退還|返還|撥還|刷退|原路)")
 # (also the trader's inspection as the start, 「自倉庫檢查完成之日起約需二十個工作天」: a later start, not another action)
-_REFUND_EVENT = re.compile(r"(?:收到|收受|取回|接獲|收迄|收訖|確認收到)[^,;。]{0,12}?(?:後|之?(?:次日|翌日|隔日)起(?:算)?|起)"
+_REFUND_EVENT = regexcache.compile(r"(?:收到|收受|取回|接獲|收迄|收訖|確認收到)[^,;。]{0,12}?(?:後|之?(?:次日|翌日|隔日)起(?:算)?|起)"
                            r"|(?:退貨|退回|寄回|退件)(?:程序|手續|作業)?(?:完成|辦妥)(?:之日|之後|後|日)?(?:起)?"
                            r"|(?:自|從)[^,;。]{0,8}?(?:檢查|檢驗|驗收|查驗|確認)(?:完成|無誤|通過)(?:之日|之後|後|日)?(?:起)?"
                            # 「退款將於退貨商品驗收完成後一個月內辦理」
                            r"|(?:退貨|退回|寄回)?(?:之)?(?:商品)?(?:驗收|檢查|檢驗|查驗)(?:完成|無誤|通過)(?:之日|之後|後|日)(?:起)?")
-_BANK_AFTER = re.compile(r"[^,;。]{0,4}?[(,]?(?:依|視)(?:各)?(?:發卡)?(?:銀行|機構|信用卡公司)")
-_BANK_TIME = re.compile(r"(?:發卡|銀行|信用卡公司|金融機構|支付機構|第三方支付)(?:之|的)?(?:作業|入帳|處理|規定|帳單|結帳)"
+_BANK_AFTER = regexcache.compile(r"[^,;。]{0,4}?[(,]?(?:依|視)(?:各)?(?:發卡)?(?:銀行|機構|信用卡公司)")
+_BANK_TIME = regexcache.compile(r"(?:發卡|銀行|信用卡公司|金融機構|支付機構|第三方支付)(?:之|的)?(?:作業|入帳|處理|規定|帳單|結帳)"
                         r"|入帳時間|入帳日|(?:依|視)(?:各)?(?:發卡)?(?:銀行|機構)|bank")
 
 
@@ -466,11 +468,11 @@ def check_withdrawal_restrictions(rule: Rule, ctx: Context) -> Result:
     return _result(rule, Status.PASS, _pass_message(rule), confidence=0.8)
 
 
-_QUESTION_MARK = re.compile(r"[?嗎]")  # fast scans (a leading charset or literal), not an alternation
-_QUESTION_LINE = re.compile(r"\n(?:q[:.]|問:)")
+_QUESTION_MARK = regexcache.compile(r"[?嗎]")  # fast scans (a leading charset or literal), not an alternation
+_QUESTION_LINE = regexcache.compile(r"\n(?:q[:.]|問:)")
 # an FAQ answer that contradicts the question's restriction (「不會喔」, 「可以的」)
-_ANSWER_YES = re.compile(r"^(?:a\d*[.:]|答:)?\s*(?:可以|不會|當然|沒問題|能|是的,?(?:可以|都可|仍可)|仍可|都可以|不用|不需|不須|無須|可)")
-_ANSWER_MARK = re.compile(r"^(?:a\d*[.:]|答:)")
+_ANSWER_YES = regexcache.compile(r"^(?:a\d*[.:]|答:)?\s*(?:可以|不會|當然|沒問題|能|是的,?(?:可以|都可|仍可)|仍可|都可以|不用|不需|不須|無須|可)")
+_ANSWER_MARK = regexcache.compile(r"^(?:a\d*[.:]|答:)")
 
 
 def _faq_exclusions(ctx: Context, exclusion: Pattern) -> list[tuple[Hit, str]]:
@@ -509,9 +511,9 @@ def _faq_exclusions(ctx: Context, exclusion: Pattern) -> list[tuple[Hit, str]]:
 
 # 「買方得於收受商品後七日內…解除契約。但商品之外包裝膠膜業經拆除者，不在此限；其為特價商品者，亦同。」:
 # a proviso (但書) to the grant of the right excludes what it names, up to the end of its sentence
-_PROVISO = re.compile(r"(?:但|惟)(?:如|若|倘)?(?P<what>[^。;\n]{2,60}?)(?:者|時|之情形)?,?(?:則|即)?不在此限(?P<more>[^。\n]{0,40})")
+_PROVISO = regexcache.compile(r"(?:但|惟)(?:如|若|倘)?(?P<what>[^。;\n]{2,60}?)(?:者|時|之情形)?,?(?:則|即)?不在此限(?P<more>[^。\n]{0,40})")
 _NOT_IN_SCOPE = "不在此限"  # (found first, a literal: the proviso's regex is tried only where it ends)
-_GRANTED = re.compile(r"(?:七日|7日|七天|7天)[^。\n]{0,40}(?:解除契約|解約|退貨|退回商品)|(?:解除契約|退貨)[^。\n]{0,20}(?:七日|7日|七天|7天)")
+_GRANTED = regexcache.compile(r"(?:七日|7日|七天|7天)[^。\n]{0,40}(?:解除契約|解約|退貨|退回商品)|(?:解除契約|退貨)[^。\n]{0,20}(?:七日|7日|七天|7天)")
 
 
 def _proviso_exclusions(ctx: Context, exclusion: Pattern) -> list[tuple[Hit, str]]:
@@ -545,7 +547,7 @@ def _proviso_exclusions(ctx: Context, exclusion: Pattern) -> list[tuple[Hit, str
     return out
 
 
-_PARTY_LED = re.compile(r"(?:" + MACROS["CONSUMER"] + "|" + MACROS["TRADER"] + r"|甲方|乙方)(?:於|在|如|若|倘|得|應|須|已|經)")
+_PARTY_LED = regexcache.compile(r"(?:" + MACROS["CONSUMER"] + "|" + MACROS["TRADER"] + r"|甲方|乙方)(?:於|在|如|若|倘|得|應|須|已|經)")
 # the patterns that ask for the goods to come back unopened or unused
 _UNOPENED_CONDITIONS = ("new-condition-required", "protective-film-kept")
 # the 準則 §2 categories whose exception is the goods' being opened (4: audio-video and software,
@@ -647,7 +649,7 @@ def _segment_window(text: str, start: int, end: int) -> str:
     return text[a:b]
 
 
-_PAYER = re.compile(r"負擔|支付|自付|自理|吸收|承擔|扣除|扣抵|收取|酌收|免|付費|出")
+_PAYER = regexcache.compile(r"負擔|支付|自付|自理|吸收|承擔|扣除|扣抵|收取|酌收|免|付費|出")
 
 
 def _later_return_refusal(hit: Hit, exclusion: Pattern) -> Hit | None:
@@ -659,17 +661,17 @@ def _later_return_refusal(hit: Hit, exclusion: Pattern) -> Hit | None:
     return None
 
 
-_WAIVER = re.compile(r"放棄|拋棄|消費者保護法|消保法")
+_WAIVER = regexcache.compile(r"放棄|拋棄|消費者保護法|消保法")
 # a waiver limited to 準則 §2 goods (「易腐敗商品不適用消保法第十九條」) is judged by its goods
-_LAWFUL_VERDICT_WORDS = re.compile(r"準則|易於?腐敗|生鮮|客製化給付|報紙|期刊|雜誌|影音|電腦軟體|數位內容|個人衛生用品|國際航空")
+_LAWFUL_VERDICT_WORDS = regexcache.compile(r"準則|易於?腐敗|生鮮|客製化給付|報紙|期刊|雜誌|影音|電腦軟體|數位內容|個人衛生用品|國際航空")
 _BLANKET = "全面排除七日解除權"
 _UNLISTED = "商品類別是否屬準則第2條所列例外，須個案判斷"
 _RANK = {"lawful": 0, "review": 1, "unlawful": 2}
-_RETURN_VERB = re.compile(r"退貨|退換|退回|解除|解約|鑑賞|猶豫|退(?:不換)?$|換$|七日|7日|七天|7天")
-_CANCEL = re.compile(r"取消")
-_MONEY_VERB = re.compile(r"退款|退費")
-_AFTER_SHIPPING = re.compile(r"(?:出貨|寄出|發貨|出倉|配送|交寄|已出貨|已寄出)")
-_NOTHING_RETURNED = re.compile(r"未(?:收到|收受|寄回|退回|交寄|將商品寄回)")
+_RETURN_VERB = regexcache.compile(r"退貨|退換|退回|解除|解約|鑑賞|猶豫|退(?:不換)?$|換$|七日|7日|七天|7天")
+_CANCEL = regexcache.compile(r"取消")
+_MONEY_VERB = regexcache.compile(r"退款|退費")
+_AFTER_SHIPPING = regexcache.compile(r"(?:出貨|寄出|發貨|出倉|配送|交寄|已出貨|已寄出)")
+_NOTHING_RETURNED = regexcache.compile(r"未(?:收到|收受|寄回|退回|交寄|將商品寄回)")
 
 
 def _unique_evidence(items: list[tuple[Hit, str]]) -> list[Evidence]:
@@ -703,11 +705,11 @@ def _exclusion_subject(hit: Hit, list_intro) -> str:
 
 
 # a heading that could change the verdict: it names goods outside 準則 §2 or doubtful ones (團購, 特價, 服飾, 食品 …)
-_HEADING_GOODS = re.compile("|".join(c.pattern.pattern for c in UNLAWFUL + GREY))
+_HEADING_GOODS = regexcache.compile("|".join(c.pattern.pattern for c in UNLAWFUL + GREY))
 
 
 # 「附件二所列商品…不適用前條解除權」: the goods are the rows of the annex the clause names
-_ANNEX_REF = re.compile(r"(附件|附表)([一二三四五六七八九十\d]{1,3})(?:所列|所載|所示|之|中|列)")
+_ANNEX_REF = regexcache.compile(r"(附件|附表)([一二三四五六七八九十\d]{1,3})(?:所列|所載|所示|之|中|列)")
 
 
 def _annex(hit: Hit) -> list[str]:
@@ -717,7 +719,7 @@ def _annex(hit: Hit) -> list[str]:
         return []
     text = hit.prep.norm.text
     # (the annex's title: a short line of its own, 「附件二　不適用七日解除權之商品」)
-    title = re.compile(r"(?:^|\n)[ \t]*" + m.group(1) + m.group(2) + r"(?![一二三四五六七八九十\d])[^\n。;]{0,36}\n")
+    title = regexcache.compile(r"(?:^|\n)[ \t]*" + m.group(1) + m.group(2) + r"(?![一二三四五六七八九十\d])[^\n。;]{0,36}\n")
     t = next((t for t in title.finditer(text) if not (t.start() <= hit.start <= t.end())), None)
     if t is None:
         return []
@@ -732,7 +734,7 @@ def _annex(hit: Hit) -> list[str]:
     return rows
 
 
-_ITEM_START = re.compile(r"\s*(?:[・•●○■□◆◇★☆▶►*※-]|\d{1,2}[.、)]|\([一二三四五六七八九十\d]{1,2}\)|[一二三四五六七八九十]{1,3}、)")
+_ITEM_START = regexcache.compile(r"\s*(?:[・•●○■□◆◇★☆▶►*※-]|\d{1,2}[.、)]|\([一二三四五六七八九十\d]{1,2}\)|[一二三四五六七八九十]{1,3}、)")
 
 
 # (「前述七日解除權」, 「上述期間」, 「依前述準則第2條第4款」 refer back to the right, its terms or the
@@ -748,15 +750,15 @@ def _paragraph_before(hit: Hit) -> str:
     return " ".join(before)
 
 
-_OF_PREVIOUS = re.compile(r"前款|前項|上開|上述")
-_EXCLUSION_HEADING = re.compile(r"[^\u4e00-\u9fff]*(?:[一二三四五六七八九十]+、)?(?:不適用|排除)(?:七日|7日|七天|7天)?(?:之)?"
+_OF_PREVIOUS = regexcache.compile(r"前款|前項|上開|上述")
+_EXCLUSION_HEADING = regexcache.compile(r"[^\u4e00-\u9fff]*(?:[一二三四五六七八九十]+、)?(?:不適用|排除)(?:七日|7日|七天|7天)?(?:之)?"
                                 r"(?:解除權|退貨|鑑賞期|無條件退貨)(?:之|的)?(?:商品|情形|品項|範圍|例外)?")
 # a page title above the clause (「霧光香氛｜購物須知」) names the shop, not the goods excluded
-_PAGE_TITLE = re.compile(r"購物須知|購物說明|服務條款|會員條款|使用條款|交易條款|退換貨(?:政策|須知|說明)|常見問題|購物指南|幫助中心|[|｜]")
+_PAGE_TITLE = regexcache.compile(r"購物須知|購物說明|服務條款|會員條款|使用條款|交易條款|退換貨(?:政策|須知|說明)|常見問題|購物指南|幫助中心|[|｜]")
 # (「…才依同條第五款排除解除權」, 「始依前揭準則第二條第五款…」: the exclusion the sentence before names)
-_REFERS_BACK = re.compile(r"(?:此類|該類|這類|此等|該等|這些|上述|前述|上開|前開)" + _NOT_GOODS_AFTER
+_REFERS_BACK = regexcache.compile(r"(?:此類|該類|這類|此等|該等|這些|上述|前述|上開|前開)" + _NOT_GOODS_AFTER
                           + r"|該商品|此商品|此項|依(?:同條|同款|前揭|上揭|前開)")
-_BACK_TO_GOODS = re.compile(r"(?:以上|上述|前述|上列|前列)" + _NOT_GOODS_AFTER)
+_BACK_TO_GOODS = regexcache.compile(r"(?:以上|上述|前述|上列|前列)" + _NOT_GOODS_AFTER)
 
 
 def _exclusion_items(hit: Hit, list_intro) -> list[Clause]:
@@ -830,11 +832,11 @@ def _exclusion_items(hit: Hit, list_intro) -> list[Clause]:
 # an item that grants the 7-day right (「鏡框…您得於收受商品之次日起七日內…解除契約，無須說明理由」)
 # names goods the exclusion does not cover; a grant that is itself conditional (「未拆封者始得退貨」)
 # or qualified (但, 除外) is no such item
-_GRANT = re.compile(r"(?<![不無未])(?:得|可|可以|均可|皆可|仍得|仍可|享有)(?:於|在)?[^。;]{0,30}?"
+_GRANT = regexcache.compile(r"(?<![不無未])(?:得|可|可以|均可|皆可|仍得|仍可|享有)(?:於|在)?[^。;]{0,30}?"
                     r"(?:解除契約|行使解除權|七日解除權|七天解除權|退回商品|辦理退貨|申請退貨|退貨|退換貨)"
                     # 「…全部適用七日解除權，沒有例外品項」
                     r"|(?:全部|全都|都|均|皆|一律)適用(?:七日|七天|7日|7天)?(?:解除權|鑑賞期|猶豫期)[,]?(?:沒有|並無|無)例外")
-_GRANT_QUALIFIED = re.compile(r"但|惟|除外|不適用|恕不|概不|無法|不得|不能|不可|不接受|不受理|不予"
+_GRANT_QUALIFIED = regexcache.compile(r"但|惟|除外|不適用|恕不|概不|無法|不得|不能|不可|不接受|不受理|不予"
                               r"|(?<![無毋免不])(?:須|需|必須)|始得|方得|才能|才可|者(?:始|方|才)?(?:得|可)|為限|限於")
 
 
@@ -844,7 +846,7 @@ def _grants_right(text: str) -> bool:
 
 
 # a list item that puts goods back under the 7-day right is not part of the exclusion
-_INCLUSION = re.compile(r"(?:仍然?|均|皆|亦|一律|同樣|一樣)(?:可)?適用|仍然?(?:得|可|享有)|不在此限")
+_INCLUSION = regexcache.compile(r"(?:仍然?|均|皆|亦|一律|同樣|一樣)(?:可)?適用|仍然?(?:得|可|享有)|不在此限")
 
 
 def _includes(text: str) -> bool:
@@ -853,10 +855,10 @@ def _includes(text: str) -> bool:
     return bool(_INCLUSION.search(_BRACKETED.sub("", text)))
 
 
-_BRACKETED = re.compile(r"\([^()]*\)")
+_BRACKETED = regexcache.compile(r"\([^()]*\)")
 
 
-_SECTION_WORD = re.compile(r"^[▍▌▎■□◆◇【〔［#＃]|退|款|運費|說明|須知|政策|規定|方式|流程|期限|條款|注意|服務|保固|聯絡|客服|付款|配送|隱私|會員")
+_SECTION_WORD = regexcache.compile(r"^[▍▌▎■□◆◇【〔［#＃]|退|款|運費|說明|須知|政策|規定|方式|流程|期限|條款|注意|服務|保固|聯絡|客服|付款|配送|隱私|會員")
 
 
 def _short_item(x: Clause) -> bool:
@@ -888,7 +890,7 @@ def _subsection_title(cl: list[Clause], clause: Clause) -> bool:
     return x.line_start and x.marker not in ("", clause.marker)
 
 
-_COLUMN_NAMES = re.compile(r"\|?(?:(?:類別|例示|舉例|範例|依據|法源|項目|說明|條件|商品|品項|類型|備註|規定|內容|名稱|原因|理由|適用條件)\|?)+")
+_COLUMN_NAMES = regexcache.compile(r"\|?(?:(?:類別|例示|舉例|範例|依據|法源|項目|說明|條件|商品|品項|類型|備註|規定|內容|名稱|原因|理由|適用條件)\|?)+")
 
 
 def _table_header(cl: list[Clause], clause: Clause) -> bool:
@@ -899,7 +901,7 @@ def _table_header(cl: list[Clause], clause: Clause) -> bool:
 
 
 # a note in brackets after a title (「不適用七日解除權之商品(依…準則第二條,並於商品頁面事先告知)」)
-_TITLE_NOTE = re.compile(r"(?<=[^\s(])\([^()]{1,60}\)$")
+_TITLE_NOTE = regexcache.compile(r"(?<=[^\s(])\([^()]{1,60}\)$")
 
 
 def _item_lines(items: list[Clause]) -> list[tuple[Clause, str]]:
@@ -915,7 +917,7 @@ def _item_lines(items: list[Clause]) -> list[tuple[Clause, str]]:
 
 # a reference to the one item before (前款, 前項), not to a whole list above (以上, 上述)
 # (「不適用前項解除權」 names the right, not goods)
-_PREVIOUS_ITEM = re.compile(r"(?:前款|前項)(?:之|所列|所述|所定)?(?:商品|物品|貨品|品項)")
+_PREVIOUS_ITEM = regexcache.compile(r"(?:前款|前項)(?:之|所列|所述|所定)?(?:商品|物品|貨品|品項)")
 
 
 def _line_of(prep: Prepared, clause: Clause) -> list[Clause]:
