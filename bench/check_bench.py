@@ -5,7 +5,8 @@
 
 1. `check` wall time on a 10,000-character document, start-up included: the real command
    (``python -m compliance check doc.txt --format json``) run as a fresh process, repeated; the
-   median and the worst are reported. Target: under 1 s.
+   median and the worst are reported, and the first run, made with an empty cache folder (it
+   compiles the rule pack; later runs find the compiled regexes kept). Target: under 1 s.
 2. Engine throughput on one core: 1,000 distinct documents of about 10,000 characters each,
    judged in one process by ``compliance.engine.evaluate`` (the same call a scan makes per site).
    The process is pinned to one CPU where the OS allows it. Target: at least 100 documents/s.
@@ -58,19 +59,24 @@ def make_document(paras: list[str], rng: random.Random, size: int = 10_000) -> s
 
 
 def bench_check(doc: str, runs: int) -> dict:
+    """The first run starts from an empty cache folder (compliance/regexcache.py: it compiles the
+    pack and keeps the code), the others find the code kept: the first `check` on a machine, and
+    every later one."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "terms.txt"
         path.write_text(doc, encoding="utf-8")
+        env = {**os.environ, "PYTHONPATH": str(REPO), "COMPLIANCE_CACHE_DIR": str(Path(tmp) / "cache")}
         times = []
-        for _ in range(runs):
+        for _ in range(runs + 1):
             t0 = time.perf_counter()
             proc = subprocess.run([sys.executable, "-m", "compliance", "check", str(path), "--format", "json"],
-                                  cwd=REPO, capture_output=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+                                  cwd=REPO, capture_output=True, env=env)
             times.append(time.perf_counter() - t0)
             if proc.returncode not in (0, 1):
                 raise SystemExit(f"check failed: {proc.stderr.decode()[-500:]}")
+    cold, times = times[0], times[1:]
     return {"runs": runs, "chars": len(doc), "median_s": statistics.median(times), "max_s": max(times),
-            "min_s": min(times)}
+            "min_s": min(times), "cold_s": cold}
 
 
 def bench_engine(docs: list[str]) -> dict:
@@ -119,6 +125,7 @@ def main() -> None:
     print(f"check, {check['chars']:,} characters, {check['runs']} runs as a new process:")
     print(f"  median {check['median_s']:.3f} s, min {check['min_s']:.3f} s, max {check['max_s']:.3f} s"
           f"   target < {TARGET_CHECK_S:.1f} s: {'met' if ok_check else 'NOT met'}")
+    print(f"  first run, with nothing kept in the cache folder: {check['cold_s']:.3f} s")
     print(f"engine, {engine['documents']:,} documents of {engine['chars_each']:,} characters"
           f"{', one core' if engine['one_core'] else ''}:")
     print(f"  {engine['docs_per_s']:.1f} documents/s ({engine['wall_s']:.2f} s wall, {engine['cpu_s']:.2f} s CPU)"
