@@ -562,6 +562,20 @@ _KEEPS_DATA = regexcache.compile(r"(?:永久|繼續|持續|無限期|長期|無�
 _TRADER_KEEPS = regexcache.compile(MACROS["TRADER"] + r".{0,6}仍(?:得|可|有權|能|保有)$")
 
 
+_OLD_RULE_MARK = regexcache.compile(r"(?:以前|之前|過去|舊制|舊版|原本|原規定|修改前|修正前|before)[:]")
+_NEW_RULE_MARK = regexcache.compile(r"→|->|⇒|(?:現在|目前|新制|新版|改為|改成|修改後|修正後|after)[:]")
+def new_rule_start(clause: str, pos: int) -> int:
+    """Where the new rule begins that ``pos`` is part of, in a before-and-after list
+    (「以前：食材包出貨就不退 → 現在：工具 7 天內可退」), else 0: what came before it is the old rule."""
+    old = _OLD_RULE_MARK.search(clause, 0, pos)
+    if old is None:
+        return 0
+    new = None
+    for new in _NEW_RULE_MARK.finditer(clause, old.end(), pos):
+        pass
+    return new.end() if new is not None else 0
+
+
 _OLD_WORDING = regexcache.compile(r"舊版|舊有|原本|原先|先前|過去|以前|舊條款")
 _STRUCK_OUT = regexcache.compile(r"(?:之|的)(?:文字|規定|條文|條款|約定|說明|用語)(?:已|均已|業已|現已)(?:全部|一併|全數)?(?:刪除|廢止|移除|刪去|取消|刪掉)")
 
@@ -574,6 +588,12 @@ def negated(clause: str, hit_start: int) -> str | None:
     negation is part of the hit.
     """
     before = clause[:hit_start]
+    # the old rule of a before-and-after list (「以前：買課 3 天內才能退 → 現在：7 天內全額退」)
+    old = None
+    for old in _OLD_RULE_MARK.finditer(before):
+        pass
+    if old is not None and not _NEW_RULE_MARK.search(before, old.end()) and _NEW_RULE_MARK.search(clause, hit_start):
+        return "舊規定（已改）"
     # wording quoted as struck out (「舊版「退貨須經客服審核後方可寄回」之文字已全部刪除」)
     if _OLD_WORDING.search(before[-16:]) and _STRUCK_OUT.search(clause, hit_start, hit_start + 60):
         return "已刪除之舊文字"
@@ -731,6 +751,8 @@ def durations(text: str) -> list[Duration]:
         value = max(n1, n2 or 0)
         if text[m.start() - 1:m.start()] == "第" and value < 3:
             continue  # 「以簽收日為第一天」 numbers a day, it is no period
+        if value <= 1 and text[m.start() - 1:m.start()] in _ONE_AS_A_DAY:
+            continue  # 「簽收的那一天的隔天開始算」, 「扣款的那一年」: a day or year in time, not a period
         if per == 1.0 and not working and _EXCL_HOLIDAYS.match(text, m.end()):
             working = True  # 「10天（不含假日）」 counts working days
         out.append(Duration(m.start(), m.end(), value, per, working, m.group()))
@@ -745,6 +767,7 @@ _EVENT_AFTER = regexcache.compile(r"(?:內|之內|以內|期間|期限|間)?[,(:
                           r"|(?:內|之內|以內)?(?:of|from|after|following)(?:the|your|our)?(?:day)?(?:you|we)?(?P<en>[a-z]{4,12})")
 
 
+_ONE_AS_A_DAY = ("那", "這", "同", "某", "前")
 _EXCL_HOLIDAYS = regexcache.compile(r"(?:內|之內|以內)?[(,]?(?:不含|扣除|不計|不包含|未含)(?:例|國定)?(?:假日|週末|周末|六日|例假)")
 
 

@@ -11,7 +11,7 @@ import re
 
 from . import regexcache
 from .match import (DURATION_RE, GREY, LAWFUL, MACROS, UNLAWFUL, classify_exclusion, durations, event_after, event_before,
-                    goods_named_before, names_goods, negated)
+                    goods_named_before, names_goods, negated, new_rule_start)
 from .models import Evidence, Result, Status
 from .rules import Pattern, Rule
 from .segment import Clause
@@ -36,10 +36,12 @@ def _period_candidates(rule: Rule, ctx: Context):
             # (a parenthesis right after it, 「到貨後七天內（以送達日的隔天開始算），您可以…」, is read past)
             tail = _PAREN_AFTER.sub(r"\1", c.text[d.end:d.end + 64], count=1)[:28]
             head = c.text[max(0, d.start - 14):d.start]
-            if c.text[d.start - 1:d.start] == "第" and not _PERIOD_END.match(tail):
-                continue  # 「付款後第八日開通」: a day in time, not a period (「至第七日止」 is one)
+            if _not_a_period(c.text, d) or negated(c.text, d.start) == "舊規定（已改）":
+                continue
             if c.text[d.start - 2:d.start] in ("日前", "期前"):
                 continue  # 「晚於婚禮日期前七日」: a day before a date, not a period
+            if _EXTENSION_BEFORE.search(head):
+                continue  # 「10 天內（法律只要求 7 天，我們多給 3 天）」: the days added, not the period
             m_after = after.match(tail)
             # 「開通後七天內…申請全額退款，不需要說明理由」: a refund asked for with no reason is the
             # right itself (a service's withdrawal), not a refund period
@@ -74,7 +76,9 @@ def _period_candidates(rule: Rule, ctx: Context):
             if event is None and not (_RIGHT_NAMED.match(c.text, d.end) and _CONDITION_SINCE.search(c.text, max(0, d.start - 24), d.start)):
                 # (「成交後，若您就新購錶款行使七日解除權，本公司將返還您的舊錶」: a condition opened after the
                 # event names the right; the event is when that condition applies, not the period's start)
-                event = event_before(c.text, d.start)
+                # (in 「以前：出貨就不退 → 現在：7 天內可退」 the old rule's event is not the new period's)
+                cut = new_rule_start(c.text, d.start)
+                event = event_before(c.text[cut:], d.start - cut)
             if event == "request":
                 continue  # 「申請退貨後，請於3日內寄回」: a step of the procedure, not the period
             if _TRADER_STEP.search(c.text, max(0, d.start - 10), d.start):
@@ -82,6 +86,26 @@ def _period_candidates(rule: Rule, ctx: Context):
             yield p, c, d, event
 
 
+def _not_a_period(text: str, d) -> bool:
+    """A number of days that is no time limit at all: an ordinal (「付款後第八日開通」, 「經營第四年」;
+    「至第七日止」 is a limit), a plan's length (「一年方案」), a condition on a delay (「延期超過 30 日的，
+    你可以取消」), or the old value of an amendment (「由「二十一日」縮短為「十五日」」)."""
+    if text[d.start - 1:d.start] == "第" and not _PERIOD_END.match(text, d.end):
+        return True
+    if _PLAN_AFTER.match(text, d.end):
+        return True
+    if _OVER_BEFORE.search(text, max(0, d.start - 6), d.start) and _CONDITION_AFTER.match(text, d.end):
+        return True
+    return bool(_AMENDED_FROM.match(text, d.end) and _FROM_BEFORE.search(text, max(0, d.start - 3), d.start))
+
+
+_PLAN_AFTER = regexcache.compile(r"(?:的|之)?(?:方案|合約|年約|會籍|訂閱方案|保固|經驗|資歷)")
+_OVER_BEFORE = regexcache.compile(r"(?:超過|逾|滿|延遲|延誤|延期)$")
+_CONDITION_AFTER = regexcache.compile(r"(?:以上)?(?:的|者|時)(?![內間])")
+_AMENDED_FROM = regexcache.compile(r"[」』\"]?(?:縮短|延長|改|調整|變更|修正|修改|降|提高)(?:為|成|至)")
+_FROM_BEFORE = regexcache.compile(r"由[「『\"]?$")
+# (「我們多給 3 天」, 「再延長兩天」: days added to a period stated beside them)
+_EXTENSION_BEFORE = regexcache.compile(r"(?:多給|多送|多加|加碼|延長|加長|再多|多了|外加|另加|額外(?:多)?(?:給|送)?)(?:您|你|妳)?$")
 _REFUND_BEFORE = regexcache.compile(r"refund")
 _RIGHT_NAMED = regexcache.compile(r"(?:之|的)?(?:解除權|鑑賞期|猶豫期|退貨權|解約權)")
 _CONDITION_SINCE = regexcache.compile(r"[,;](?:若|如果|倘若?|假如|如)[^,;]*$")
@@ -121,7 +145,7 @@ _DEED_AFTER = regexcache.compile(r"(?:內|之內|以內)(?:為之|提出|提出�
 _WITHDRAW_BEFORE = regexcache.compile(r"退貨|退換|解除契約|解約|鑑賞|猶豫|退回商品|(?:想|要|欲)退(?![款費錢])")
 _ANSWER_PERMITS = regexcache.compile(r"(?:內|之內|以內)?[^,;。]{0,4}?(?:都|皆|均)?(?:可以|可|能|ok|沒問題)")
 _QUESTION_END = regexcache.compile(r"[?嗎][^\w]{0,3}$|^(?:q\d*[.:]|問:)")
-_DENIED_BEFORE = regexcache.compile(r"(?:沒有|並無|未提供|不提供|不享有|無法享有|不給|放棄|拋棄)(?:提供|享有)?(?:所謂的?|什麼)?$"
+_DENIED_BEFORE = regexcache.compile(r"(?:沒有|並無|未提供|不提供|不享有|無法享有|不給|放棄|拋棄|不能|不可以?|無法|不得|不適用)(?:提供|享有|用|使用|行使|主張|適用)?(?:所謂的?|什麼)?$"
                             # what others say (「我知道網路上很多人都說有七天鑑賞期，但…我們家是三天」)
                             r"|(?:很多人|大家|網路上|別人|有人|一般人|別家)[^,;。]{0,10}(?:說|以為|認為|覺得)(?:有)?$")
 _DENIED_AFTER = regexcache.compile(r"(?:期|期間|服務|權)?[^,;。]{0,3}?(?:恕不|概不|不|無法|並不|一律不)(?:提供|適用|享有|接受|受理)")
@@ -228,11 +252,13 @@ def check_refund(rule: Rule, ctx: Context) -> Result:
                               and not refund_rx.search(c.text))
         if not (answers_refund or refund_rx.search(c.text)):
             continue
+        if _MATERIALS_RETURNED.search(c.text) and not _MONEY.search(c.text):
+            continue  # 「未經採用之稿件，甲方應於三個月內刪除或退還」: materials given back, not money
         if _NO_STOCK.search(c.text):
             continue  # a refund because the trader cannot deliver is not the §19-2 refund after withdrawal
         if _PAYMENT_DUE.search(c.text) and not _REFUND_WORD.search(c.text):
             continue  # 「機關可開立請款單，於收貨後三十日內匯款」: the buyer's time to pay, not a refund
-        found = durations(c.text)
+        found = [d for d in durations(c.text) if not _not_a_period(c.text, d)]
         for k, d in enumerate(found):
             if answers_refund:
                 if other_rx.search(c.text[max(0, d.start - 10):d.end + 10]):
@@ -325,7 +351,8 @@ def _refund_duration(text: str, d, refund_rx, other_rx) -> bool:
     before = text[max(0, d.start - 26):d.start]
     # 「款項將於收到退貨後30日內入帳」: the money is named before, its return after
     m = _MONEY_BACK.match(after)
-    if m and _MONEY.search(before) and not other_rx.search(_REFUND_EVENT.sub("", before)):
+    # (「我們會在 3 週內把款項匯到您的帳戶」: the money named between them)
+    if m and (_MONEY.search(before) or _MONEY.search(m.group())) and not other_rx.search(_REFUND_EVENT.sub("", before)):
         return True
     # 「退款一律以銀行轉帳方式退回…，財務部門每月結算一次，自收到退貨起約需30至45天入帳」:
     # the refund is the sentence's subject, named further back
@@ -346,12 +373,13 @@ def _refund_duration(text: str, d, refund_rx, other_rx) -> bool:
 _OWN_PROCESSING = regexcache.compile(r"退款(?:之|的)?(?:處理|作業|辦理)(?:期|時間|期間|天數|時程)")
 _PAYMENT_DUE = regexcache.compile(r"請款|帳款|月結|付款期限|繳款期限")
 _REFUND_WORD = regexcache.compile(r"退款|退費|退還|刷退|退刷")
+_MATERIALS_RETURNED = regexcache.compile(r"(?:刪除|銷毀|刪去|刪掉)(?:或|及|並|、|或是)(?:退還|退回|返還|歸還)")
 _NO_STOCK = regexcache.compile(r"缺貨|無法出貨|無法供貨|無法交貨|斷貨|停產|無庫存|庫存不足")
 _FROM_REFUND = regexcache.compile(r"(?:金額|款項)?(?:作業)?(?:完成|成功|入帳)?(?:之)?(?:後|日起|當日|之日|起)")
 _MONEY = regexcache.compile(r"款項|價金|價款|金額|貨款|費用|退款|退費")
 _TAKES_TIME = regexcache.compile(r"(?:作業|處理|辦理|退款)(?:時間|期間|天數|時程)(?:約|大約|大概|為|需|約需)?|約需|需時|大約需要?|大概需要?")
 _MONEY_LEAD = regexcache.compile(r"\s*[・•●○◎◆■▪*-]?\s*(?:[（(]?[0-9０-９一二三四五六七八九十]{1,2}[.、)）]\s*)?(?:退款|退費|款項|價金|價款|貨款)")
-_MONEY_BACK = regexcache.compile(r"(?:內|之內|以內)?[^,;。]{0,6}?(?:入帳|匯入|匯回|匯還|退回|退還|返還|撥還|刷退|原路)")
+_MONEY_BACK = regexcache.compile(r"(?:內|之內|以內)?[^,;。]{0,6}?(?:入帳|匯入|匯回|匯還|匯到|匯至|退回|退還|返還|撥還|刷退|原路)")
 # (also the trader's inspection as the start, 「自倉庫檢查完成之日起約需二十個工作天」: a later start, not another action)
 _REFUND_EVENT = regexcache.compile(r"(?:收到|收受|取回|接獲|收迄|收訖|確認收到)[^,;。]{0,12}?(?:後|之?(?:次日|翌日|隔日)起(?:算)?|起)"
                            r"|(?:退貨|退回|寄回|退件)(?:程序|手續|作業)?(?:完成|辦妥)(?:之日|之後|後|日)?(?:起)?"
