@@ -26,7 +26,7 @@ MACROS = {
     # (factored on 本: re tries alternatives one by one, and 本 begins most of them; 本X舖 with
     # `.`, not a class of all CJK characters, which costs every pattern using {TRADER} some
     # 20,000 steps to compile)
-    "TRADER": r"(?:本(?:公司|網站|網|站|店|商店|賣場|平臺|商城|品牌|工作室|團隊|團|社|舖|鋪|館|商行|商號|工坊|企業社|實業社|學苑|學堂|教室|門市|專櫃|書店|花店|茶行|農場|酒莊|藥局|行|坊|園|號|廠|所(?![列述載示謂稱])|.(?:舖|鋪|坊|莊))|我們|我司|敝公司|敝店|敝社|賣家|賣方|店家|業者|商家|小編|小舖|小鋪|小店|平臺|公司|企業經營者|出賣人|出租人|供應商|廠商|團主|團購主|主揪|主辦單位|設計館|小幫手|(?<![的之其他該各])工作室)",
+    "TRADER": r"(?:本(?:公司|網站|網|站|店|商店|賣場|平臺|商城|品牌|工作室|團隊|團|社|舖|鋪|館|商行|商號|工坊|企業社|實業社|學苑|學堂|教室|門市|專櫃|書店|花店|茶行|農場|酒莊|藥局|行|坊|園|號|廠|所(?![列述載示謂稱])|.(?:舖|鋪|坊|莊))|我們|我司|敝公司|敝店|敝社|賣家|賣方|店家|業者|商家|小編|小舖|小鋪|小店|平臺|公司|企業經營者|出賣人|出租人|供應商|廠商|團主|團購主|主揪|主辦單位|設計館|小幫手|(?<![的之其他該各])工作室|版主(?!機))",
     # who reads them
     "CONSUMER": r"(?:消費者|會員|您|你|買家|買方|顧客|客戶|用戶|使用者|訂購人|購買人|購買者|妳|親|客人|訂戶|學員|承租人|跟團者|團員|訂閱者)",
     "NUM": r"(?:\d+(?:\.\d+)?|[零〇一二兩三四五六七八九十百半]+)",
@@ -562,6 +562,8 @@ _KEEPS_DATA = regexcache.compile(r"(?:永久|繼續|持續|無限期|長期|無�
 _TRADER_KEEPS = regexcache.compile(MACROS["TRADER"] + r".{0,6}仍(?:得|可|有權|能|保有)$")
 
 
+_DELETED_BEFORE = regexcache.compile(r"(?:刪除|廢止|刪去|移除|刪掉|廢除)(?:原|舊|舊有)?[^,;:。]{0,16}$")
+_STRUCK_TAIL = regexcache.compile(r"(?:之|的)(?:規定|文字|條文|約定|字樣|用語|條款)")
 _OLD_RULE_MARK = regexcache.compile(r"(?:以前|之前|過去|舊制|舊版|原本|原規定|修改前|修正前|before)[:]")
 _NEW_RULE_MARK = regexcache.compile(r"→|->|⇒|(?:現在|目前|新制|新版|改為|改成|修改後|修正後|after)[:]")
 def new_rule_start(clause: str, pos: int) -> int:
@@ -594,6 +596,9 @@ def negated(clause: str, hit_start: int) -> str | None:
         pass
     if old is not None and not _NEW_RULE_MARK.search(before, old.end()) and _NEW_RULE_MARK.search(clause, hit_start):
         return "舊規定（已改）"
+    # wording deleted by an amendment (「刪除原第二十條「本公司保留最終解釋權」之規定」)
+    if _DELETED_BEFORE.search(before[-24:]) and _STRUCK_TAIL.search(clause, hit_start, hit_start + 40):
+        return "已刪除之舊文字"
     # wording quoted as struck out (「舊版「退貨須經客服審核後方可寄回」之文字已全部刪除」)
     if _OLD_WORDING.search(before[-16:]) and _STRUCK_OUT.search(clause, hit_start, hit_start + 60):
         return "已刪除之舊文字"
