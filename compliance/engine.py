@@ -32,6 +32,9 @@ class Prepared:
     norm: Normalized
     clauses: list[Clause]
     starts: list[int] = field(default_factory=list)
+    # clauses of other people's comments under a post (「B1：推！我之前買過別家，退費要扣 30%」):
+    # not the shop's terms, so no pattern is found in them
+    others: frozenset[int] = frozenset()
 
     def clause_at(self, pos: int) -> Clause | None:
         i = bisect.bisect_right(self.starts, pos) - 1
@@ -62,7 +65,23 @@ class Hit:
 def prepare(doc: Document) -> Prepared:
     norm = normalize(doc.text)
     cl = clauses(norm.text)
-    return Prepared(doc, norm, cl, [c.start for c in cl])
+    return Prepared(doc, norm, cl, [c.start for c in cl], _comment_clauses(cl) if _FLOOR.search(norm.text) else frozenset())
+
+
+# a commenter's floor on a forum post (Dcard 「B1：」, 「B12 匿名：」, 「3樓：」), not the author's
+# own reply (「B4 原PO：」)
+_FLOOR = regexcache.compile(r"(?:^|\n)(?:b\d{1,4}|\d{1,4}樓)[^:,;。\n]{0,12}:")
+_FLOOR_LINE = regexcache.compile(r"(?:b\d{1,4}|\d{1,4}樓)(?![^:,;。]{0,12}(?:原po|樓主|作者|店長|老闆|官方|小編|版主))[^:,;。]{0,12}:")
+
+
+def _comment_clauses(cl: list[Clause]) -> frozenset[int]:
+    out, inside = set(), False
+    for c in cl:
+        if c.line_start:
+            inside = bool(_FLOOR_LINE.match(c.text))
+        if inside:
+            out.add(c.index)
+    return frozenset(out)
 
 
 class Context:
@@ -184,6 +203,9 @@ class Context:
                 clause = p.clause_at(m.start())
                 if clause is None:
                     pos = m.start() + 1
+                    continue
+                if clause.index in p.others:
+                    pos = clause.end
                     continue
                 clause = view_clauses[clause.index]
                 if m.end() > clause.end:

@@ -135,7 +135,7 @@ def _clauses_with_durations(ctx: Context):
                     c = p.clause_at(pos)
                     if c is not None:
                         seen.add(c.index)
-            cached += [(p, p.clauses[i]) for i in sorted(seen)]
+            cached += [(p, p.clauses[i]) for i in sorted(seen - p.others)]
         ctx._duration_clauses = cached  # shared by M10 and S01
     return cached
 
@@ -808,7 +808,7 @@ def _exclusion_items(hit: Hit, list_intro) -> list[Clause]:
                     break
             if _includes(x.text):
                 break
-            if not _grants_right(x.text):
+            if not _grants_right(x.text) and not _DEFECT_NOTE.match(x.text):
                 parts.append(x)
     elif list_intro.search(c.text):
         # the clause that opens the list is item N of its own list; its items end where
@@ -853,8 +853,13 @@ def _exclusion_items(hit: Hit, list_intro) -> list[Clause]:
                             and not (items and items[-1].marker != x.marker)):
                         break  # the next section (「▍預購與缺貨」) is not part of the list
                 items.append(x)
-        parts += [x for x in items if not _grants_right(x.text)]
+        parts += [x for x in items if not _grants_right(x.text) and not _DEFECT_NOTE.match(x.text)]
     return parts
+
+
+# a note under the list on the listed goods' defects (「上述食品如有退冰、破袋…仍屬本公司應負責的瑕疵」):
+# it names no goods of its own
+_DEFECT_NOTE = regexcache.compile(r"(?:上述|前述|以上|前開|上開|此類|這些|該等)[^。;]{0,40}?瑕疵")
 
 
 # an item that grants the 7-day right (「鏡框…您得於收受商品之次日起七日內…解除契約，無須說明理由」)
