@@ -257,6 +257,9 @@ class Context:
         # what an FAQ answer is about may be said only by its question
         # (「Q：會把我的資料給別人嗎？ A：會，我們會提供給合作廠商。」)
         about = f"{clause.topic} {text}" if clause.topic and is_question_text(clause.topic) else text
+        if preceding is not None and _BUT.match(text):
+            # 「會員得請求查詢、閱覽…；但每年以二次為限」: a proviso is about what the sentence before grants
+            about = preceding.text + about
         if pattern.with_ and not all(w.search(about) for w in pattern.with_):
             return False
         if pattern.unless and any(u.search(context) for u in pattern.unless):
@@ -298,6 +301,7 @@ _PROVISO = regexcache.compile(r"(?:但|惟|然|不過|除此之外|另|逾期|�
 # that names the same words (U02's 「不以…為限」) reads that sentence too.
 _SAVING_NEXT = regexcache.compile(r"第47條|第四十七條|消費關係發生地|第436條之9|第四百三十六條之九|436-9|小額訴訟"
                           r"|不以[^。;]{0,16}(?:紀錄|記錄|資料)為限|(?:提出|舉證)(?:其他|反)(?:資料|證據|證明)?")
+_BUT = regexcache.compile(r"(?:但|惟|但是)(?![書])")
 # a sentence about the cases the one before leaves over (「其餘情形」, 「除前述情形外」)
 _REMAINDER = regexcache.compile(r"(?:其餘|其他情形|除此之外|除(?:前述|上述|前項|前開|此)(?:情形|情況|規定)?(?:之)?外)")
 
