@@ -96,11 +96,14 @@ def _not_a_period(text: str, d) -> bool:
         return True
     if _OVER_BEFORE.search(text, max(0, d.start - 6), d.start) and _CONDITION_AFTER.match(text, d.end):
         return True
+    if _IF_OVER_BEFORE.search(text, max(0, d.start - 24), d.start):
+        return True  # 「如果工廠延期超過公告時間 60 天，我會讓你選擇等或退款」
     return bool(_AMENDED_FROM.match(text, d.end) and _FROM_BEFORE.search(text, max(0, d.start - 3), d.start))
 
 
 _PLAN_AFTER = regexcache.compile(r"(?:的|之)?(?:方案|合約|年約|會籍|訂閱方案|保固|經驗|資歷)")
 _OVER_BEFORE = regexcache.compile(r"(?:超過|逾|滿|延遲|延誤|延期)$")
+_IF_OVER_BEFORE = regexcache.compile(r"(?:如果|若|如|倘若?|假如|萬一)[^,;。]{0,12}(?:超過|逾|延遲|延誤|延期)[^,;。]{0,8}$")
 _CONDITION_AFTER = regexcache.compile(r"(?:以上)?(?:的|者|時)(?![內間])")
 _AMENDED_FROM = regexcache.compile(r"[」』\"]?(?:縮短|延長|改|調整|變更|修正|修改|降|提高)(?:為|成|至)")
 _FROM_BEFORE = regexcache.compile(r"由[「『\"]?$")
