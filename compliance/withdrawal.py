@@ -502,7 +502,7 @@ def check_withdrawal_restrictions(rule: Rule, ctx: Context) -> Result:
 _QUESTION_MARK = regexcache.compile(r"[?嗎]")  # fast scans (a leading charset or literal), not an alternation
 _QUESTION_LINE = regexcache.compile(r"\n(?:q[:.]|問:)")
 # an FAQ answer that contradicts the question's restriction (「不會喔」, 「可以的」)
-_ANSWER_YES = regexcache.compile(r"^(?:a\d*[.:]|答:)?\s*(?:可以|不會|當然|沒問題|能|是的,?(?:可以|都可|仍可)|仍可|都可以|不用|不需|不須|無須|可)")
+_ANSWER_YES = regexcache.compile(r"^(?:a\d*[.:]|答:)?\s*(?:其實|事實上)?,?(?:可以|不會|當然|沒問題|能|是的,?(?:可以|都可|仍可)|仍可|都可以|不用|不需|不須|無須|可)")
 _ANSWER_MARK = regexcache.compile(r"^(?:a\d*[.:]|答:)")
 
 
@@ -800,8 +800,10 @@ def _exclusion_items(hit: Hit, list_intro) -> list[Clause]:
         # a section title (「二、不適用解除權之商品」): what it excludes is the section below it,
         # up to the next title of the same level
         own = _item_marker(hit.prep, c)
+        # (bullets of another shape are a level below: 「■ 不適用…之商品」 over 「・冷凍生鮮…」)
+        shape = c.text.lstrip()[:1] if own == "bullet" else ""
         for x in cl[c.index + 1:c.index + 13]:
-            if own and x.line_start and x.marker == own:
+            if own and x.line_start and x.marker == own and (not shape or x.text.lstrip()[:1] == shape):
                 break  # the next item or title of the same level
             if _is_title(x) and x.marker in ("", "article", "cjk"):
                 # short unmarked lines right under the title are its items (「生鮮食品」),
@@ -811,7 +813,7 @@ def _exclusion_items(hit: Hit, list_intro) -> list[Clause]:
                     break
             if _includes(x.text):
                 break
-            if not _grants_right(x.text) and not _DEFECT_NOTE.match(x.text):
+            if not _grants_right(x.text):
                 parts.append(x)
     elif list_intro.search(c.text):
         # the clause that opens the list is item N of its own list; its items end where
@@ -856,13 +858,25 @@ def _exclusion_items(hit: Hit, list_intro) -> list[Clause]:
                             and not (items and items[-1].marker != x.marker)):
                         break  # the next section (「▍預購與缺貨」) is not part of the list
                 items.append(x)
-        parts += [x for x in items if not _grants_right(x.text) and not _DEFECT_NOTE.match(x.text)]
-    return parts
+        parts += [x for x in items if not _grants_right(x.text)]
+    return _without_notes(parts)
+
+
+def _without_notes(items: list[Clause]) -> list[Clause]:
+    """The items without the notes under the list (_DEFECT_NOTE) and the rest of a note's line."""
+    out, in_note = [], False
+    for x in items:
+        if x.line_start or not out and not in_note:
+            in_note = bool(_DEFECT_NOTE.match(x.text))
+        if not in_note:
+            out.append(x)
+    return out
 
 
 # a note under the list on the listed goods' defects (「上述食品如有退冰、破袋…仍屬本公司應負責的瑕疵」):
 # it names no goods of its own
-_DEFECT_NOTE = regexcache.compile(r"(?:上述|前述|以上|前開|上開|此類|這些|該等)[^。;]{0,40}?瑕疵")
+# (「以上例外只排除「不附理由」的解除權」: a note on the list's exceptions themselves)
+_DEFECT_NOTE = regexcache.compile(r"[\s・•●○■□◆◇★☆▶►*※-]*(?:上述|前述|以上|前開|上開|此類|這些|該等)(?:[^。;]{0,40}?瑕疵|(?:的|之)?(?:例外|排除|規定|情形))")
 
 
 # an item that grants the 7-day right (「鏡框…您得於收受商品之次日起七日內…解除契約，無須說明理由」)
