@@ -536,7 +536,7 @@ _PROTECTIVE_BEFORE = regexcache.compile(
 )
 # (「我們不會因為你已經用過就拒絕退費」: the reason, then 就)
 _PROTECTIVE_REASON = regexcache.compile(r"(?:不得|不會|不可|不能|不應|絕不|並不|禁止|不因|並非|非)(?:以|因|藉|假借).{0,40}?(?:為由|理由|為藉口|而|就)")
-_UNAFFECTED = regexcache.compile(r"(?:不影響|不妨礙|無損|不減損|不限制|不排除|不減少|不致|仍(?:得|可|享有|保有|享|有權|能)|依法享有|均可|皆可|一律可)")
+_UNAFFECTED = regexcache.compile(r"(?:不影響|不妨礙|無損|不減損|不限制|不排除|不減少|不致|仍(?:得|可(?!能)|享有|保有|享|有權|能)|依法享有|均可|皆可|一律可)")
 _NEGATION_WINDOW = 12
 # 「不得以任何名目收取費用或自退款中扣除」: a verb phrase joined by 或/及 to a negated one, in the
 # same phrase, is negated too (what lies between the negator and the hit, ending in the coordinator)
@@ -749,7 +749,15 @@ def durations(text: str) -> list[Duration]:
             continue  # 2016年10月 is a date
         if per == 30.0 and _DATE_AFTER.match(text, m.end()):
             continue  # 6月1日 is a date
-        n1 = parse_number(m.group("n1"))
+        start, raw = m.start(), m.group("n1")
+        if "." in raw and m.start() == 0 and not m.group("n2"):
+            # 「4. 10 天猶豫期」, 「3. 7 天內可退」 at a line's start, its space gone: an item's number and
+            # the days (a decimal of days, 「1.5 天」, has one digit after the point, below seven)
+            head, _, frac = raw.partition(".")
+            if len(head) <= 2 and (len(frac) >= 2 or int(frac) >= 7):
+                raw = frac
+                start += len(head) + 1
+        n1 = parse_number(raw)
         n2 = parse_number(m.group("n2")) if m.group("n2") else None
         if n1 is None:
             continue
@@ -761,7 +769,7 @@ def durations(text: str) -> list[Duration]:
             continue  # 「簽收的那一天的隔天開始算」, 「扣款的那一年」: a day or year in time, not a period
         if per == 1.0 and not working and _EXCL_HOLIDAYS.match(text, m.end()):
             working = True  # 「10天（不含假日）」 counts working days
-        out.append(Duration(m.start(), m.end(), value, per, working, m.group()))
+        out.append(Duration(start, m.end(), value, per, working, text[start:m.end()]))
     return out
 
 
