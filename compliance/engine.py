@@ -329,7 +329,8 @@ _SELLER_I = with_first_chars(regexcache.compile(pattern_form(
 _OWN_SHOP_INFO = regexcache.compile(r"統一編號|負責人")
 # the shop's own profile at the top of a chat export, and a title naming the page as the seller's rules
 _SHOP_PROFILE = regexcache.compile(r"粉絲專頁[:：]|官方帳號[:：]|對話對象[:：]|商家[:：]|賣場[:：]")
-_OWN_RULES_TITLE = regexcache.compile(r"(?:團購|購物|訂購|下單|交易|退換貨|賣場|服務|會員)(?:須知|說明|條款|規則|政策|公告)")
+# (a forum post offering the writer's own goods, 「[販售] 葉子皮革 手縫皮夾 接單說明 & 規則」)
+_OWN_RULES_TITLE = regexcache.compile(r"(?:團購|購物|訂購|下單|接單|交易|退換貨|賣場|服務|會員)(?:須知|說明|條款|規則|政策|公告)|\[(?:販售|賣|出售)\]")
 # a line of a chat log: a time, then who speaks (「10:31 疾風帽舖-阿德 可以喔～」, 「10:22 晴川繡學號-小晴:…」)
 # (normalised: the tab between the time and the name is gone, and wrapped lines may be joined)
 _CHAT_LINE = regexcache.compile(r"(?<![\d:])\d{1,2}:\d{2}(?::\d{2})?\s?(?=[\u4e00-\u9fffa-z])")
