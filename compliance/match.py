@@ -568,6 +568,14 @@ _DELETED_BEFORE = regexcache.compile(r"(?:刪除|廢止|刪去|移除|刪掉|廢
 _STRUCK_TAIL = regexcache.compile(r"(?:之|的)(?:規定|文字|條文|約定|字樣|用語|條款)")
 _OLD_RULE_MARK = regexcache.compile(r"(?:以前|之前|過去|舊制|舊版|原本|原規定|修改前|修正前|before)[:]")
 _NEW_RULE_MARK = regexcache.compile(r"→|->|⇒|(?:現在|目前|新制|新版|改為|改成|修改後|修正後|after)[:]")
+def in_old_rule(clause: str, pos: int) -> bool:
+    """Is ``pos`` in the old rule of a before-and-after list (「以前：買課 3 天內才能退 → 現在：7 天內全額退」)?"""
+    old = None
+    for old in _OLD_RULE_MARK.finditer(clause, 0, pos):
+        pass
+    return old is not None and not _NEW_RULE_MARK.search(clause, old.end(), pos) and bool(_NEW_RULE_MARK.search(clause, pos))
+
+
 def new_rule_start(clause: str, pos: int) -> int:
     """Where the new rule begins that ``pos`` is part of, in a before-and-after list
     (「以前：食材包出貨就不退 → 現在：工具 7 天內可退」), else 0: what came before it is the old rule."""
@@ -592,11 +600,7 @@ def negated(clause: str, hit_start: int) -> str | None:
     negation is part of the hit.
     """
     before = clause[:hit_start]
-    # the old rule of a before-and-after list (「以前：買課 3 天內才能退 → 現在：7 天內全額退」)
-    old = None
-    for old in _OLD_RULE_MARK.finditer(before):
-        pass
-    if old is not None and not _NEW_RULE_MARK.search(before, old.end()) and _NEW_RULE_MARK.search(clause, hit_start):
+    if in_old_rule(clause, hit_start):
         return "舊規定（已改）"
     # wording deleted by an amendment (「刪除原第二十條「本公司保留最終解釋權」之規定」)
     if _DELETED_BEFORE.search(before[-24:]) and _STRUCK_TAIL.search(clause, hit_start, hit_start + 40):

@@ -11,7 +11,7 @@ import re
 
 from . import regexcache
 from .match import (DURATION_RE, GREY, LAWFUL, MACROS, UNLAWFUL, classify_exclusion, durations, event_after, event_before,
-                    goods_named_before, names_goods, negated, new_rule_start)
+                    goods_named_before, in_old_rule, names_goods, negated, new_rule_start)
 from .models import Evidence, Result, Status
 from .rules import Pattern, Rule
 from .segment import Clause
@@ -36,7 +36,7 @@ def _period_candidates(rule: Rule, ctx: Context):
             # (a parenthesis right after it, 「到貨後七天內（以送達日的隔天開始算），您可以…」, is read past)
             tail = _PAREN_AFTER.sub(r"\1", c.text[d.end:d.end + 64], count=1)[:28]
             head = c.text[max(0, d.start - 14):d.start]
-            if _not_a_period(c.text, d) or negated(c.text, d.start) == "舊規定（已改）":
+            if _not_a_period(c.text, d) or in_old_rule(c.text, d.start):
                 continue
             if c.text[d.start - 2:d.start] in ("日前", "期前"):
                 continue  # 「晚於婚禮日期前七日」: a day before a date, not a period
@@ -865,8 +865,8 @@ def _exclusion_items(hit: Hit, list_intro) -> list[Clause]:
 def _without_notes(items: list[Clause]) -> list[Clause]:
     """The items without the notes under the list (_DEFECT_NOTE) and the rest of a note's line."""
     out, in_note = [], False
-    for x in items:
-        if x.line_start or not out and not in_note:
+    for i, x in enumerate(items):
+        if i == 0 or x.line_start:
             in_note = bool(_DEFECT_NOTE.match(x.text))
         if not in_note:
             out.append(x)
