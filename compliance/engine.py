@@ -330,7 +330,7 @@ _OWN_SHOP_INFO = regexcache.compile(r"統一編號|負責人")
 # the shop's own profile at the top of a chat export, and a title naming the page as the seller's rules
 _SHOP_PROFILE = regexcache.compile(r"粉絲專頁[:：]|官方帳號[:：]|對話對象[:：]|商家[:：]|賣場[:：]")
 # (a forum post offering the writer's own goods, 「[販售] 葉子皮革 手縫皮夾 接單說明 & 規則」)
-_OWN_RULES_TITLE = regexcache.compile(r"(?:團購|購物|訂購|下單|接單|交易|退換貨|賣場|服務|會員)(?:須知|說明|條款|規則|政策|公告)|\[(?:販售|賣|出售)\]")
+_OWN_RULES_TITLE = regexcache.compile(r"(?:團購|購物|訂購|下單|接單|交易|退換貨|賣場|服務|會員|訂閱|會)(?:須知|說明|條款|規則|政策|公告)|\[(?:販售|賣|出售)\]")
 # a line of a chat log: a time, then who speaks (「10:31 疾風帽舖-阿德 可以喔～」, 「10:22 晴川繡學號-小晴:…」)
 # (normalised: the tab between the time and the name is gone, and wrapped lines may be joined)
 _CHAT_LINE = regexcache.compile(r"(?<![\d:])\d{1,2}:\d{2}(?::\d{2})?\s?(?=[\u4e00-\u9fffa-z])")
@@ -339,7 +339,9 @@ _OWNER_SELF = regexcache.compile(r"我是[^。\n]{0,30}?(?:店長|店主|老闆|
                          # 「我是線狐，一個人經營的小小版型工作室」
                          r"|我是[^。\n]{0,12}?[,，][^。\n]{0,6}?經營的[^。\n]{0,12}?(?:工作室|小舖|小鋪|小店|店|品牌|賣場|商行)"
                          # 「耳機狂想是我下班後經營的小店」
-                         r"|(?:是我|由我)[^。\n]{0,10}?(?:經營|開|成立)的[^。\n]{0,8}?(?:工作室|小舖|小鋪|小店|店|品牌|賣場|商行)")
+                         r"|(?:是我|由我)[^。\n]{0,10}?(?:經營|開|成立)的[^。\n]{0,8}?(?:工作室|小舖|小鋪|小店|店|品牌|賣場|商行)"
+                         # 「大家好，我是山嵐烘豆所的老K」: someone of the shop, by the shop's name
+                         r"|我是[^。\n,，]{2,12}?(?:所|店|舖|鋪|坊|工作室|商行|館|社|廠|園|小舖)的[^。\n,，]{1,8}")
 _CONTRACT = regexcache.compile(r"本條款|本契約|本須知|本規範|本政策|本規定|本說明|應於|不得|恕不|概不|得於|須於|規定|條款|消費者保護法|解除契約|退換貨|退款|運費|付款|訂單")
 _SELF = regexcache.compile(r"本(?:公司|網站|站|店|商店|賣場|平臺|商城|品牌)|我們|敝(?:公司|店)|本條款|本契約|本服務")
 
