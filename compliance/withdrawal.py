@@ -46,6 +46,9 @@ def _period_candidates(rule: Rule, ctx: Context):
             # 「開通後七天內…申請全額退款，不需要說明理由」: a refund asked for with no reason is the
             # right itself (a service's withdrawal), not a refund period
             asked = _REFUND_ASKED.search(c.text, d.end, d.end + 60) and _NO_REASON.search(c.text)
+            # (「收貨後 7 日內（…），太陽眼鏡、偏光夾片…都可以不用說理由直接退」: the goods listed between the
+            # period and the return it allows without a reason)
+            asked = asked or (_NO_REASON.search(c.text, d.end, d.end + 80) and _CAN_RETURN.search(c.text, d.end, d.end + 80))
             if not (m_after or asked or before.search(c.text[max(0, d.start - 24):d.start])
                     # 「如欲退貨，應於收到商品之日起七日內為之」: the return is named before, the period ends the clause
                     or (_DEED_AFTER.match(tail) and _WITHDRAW_BEFORE.search(c.text, max(0, d.start - 30), d.start))
@@ -122,7 +125,8 @@ _PAREN_AFTER = regexcache.compile(r"^((?:內|之內|以內)?)\([^()]{1,30}\)")
 _COUNTED = regexcache.compile(r"(?:之|的)?(?:紀錄|記錄|次數|率|件數|筆數)|(?:申請)?(?:達|超過|逾)[^,;。]{0,4}次")
 _STATUTORY_GRANT = regexcache.compile(r"解除(?:本)?契約")
 _REFUND_ASKED = regexcache.compile(r"(?:申請|要求|提出|辦理)(?:全額)?(?:退款|退費)|(?:全額)?(?:退款|退費)(?:之)?(?:申請|要求)")
-_NO_REASON = regexcache.compile(r"(?:無須|無需|不需要?|不須|毋須|不必|不用)(?:說明|附|提出|告知|告訴)?(?:任何)?(?:的)?(?:理由|原因)")
+_CAN_RETURN = regexcache.compile(r"(?:可以|可|能|得)[^,;。]{0,8}?(?:直接|免費)?(?:退(?![款費錢])|寄回|解除契約)")
+_NO_REASON = regexcache.compile(r"(?:無須|無需|不需要?|不須|毋須|不必|不用)(?:說明|說|講|附|提出|告知|告訴)?(?:任何)?(?:的)?(?:理由|原因)")
 
 
 def _clauses_with_durations(ctx: Context):
