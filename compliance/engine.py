@@ -341,7 +341,9 @@ _OWNER_SELF = regexcache.compile(r"我是[^。\n]{0,30}?(?:店長|店主|老闆|
                          # 「耳機狂想是我下班後經營的小店」
                          r"|(?:是我|由我)[^。\n]{0,10}?(?:經營|開|成立)的[^。\n]{0,8}?(?:工作室|小舖|小鋪|小店|店|品牌|賣場|商行)"
                          # 「大家好，我是山嵐烘豆所的老K」: someone of the shop, by the shop's name
-                         r"|我是[^。\n,，]{2,12}?(?:所|店|舖|鋪|坊|工作室|商行|館|社|廠|園|小舖)的[^。\n,，]{1,8}")
+                         r"|我是[^。\n,，]{2,12}?(?:所|店|舖|鋪|坊|工作室|商行|館|社|廠|園|小舖)的[^。\n,，]{1,8}"
+                         # 「本人為焦糖小家電工作室負責人」
+                         r"|本人(?:為|是|即)[^。\n]{0,20}?(?:負責人|店長|店主|老闆|創辦人|主理人)")
 _CONTRACT = regexcache.compile(r"本條款|本契約|本須知|本規範|本政策|本規定|本說明|應於|不得|恕不|概不|得於|須於|規定|條款|消費者保護法|解除契約|退換貨|退款|運費|付款|訂單")
 _SELF = regexcache.compile(r"本(?:公司|網站|站|店|商店|賣場|平臺|商城|品牌)|我們|敝(?:公司|店)|本條款|本契約|本服務")
 
@@ -356,6 +358,8 @@ _BYLINE = regexcache.compile(r"(?:^|\n)[ \t\u3000]*(?:文|撰文|撰稿|作者|�
                      r"|(?:律師|醫師|記者|編輯|消費|法律|專家)專欄|本文作者|專欄作家"
                      r"|(?:^|\n)[^\n]{0,24}記者[^\n]{0,12}(?:報導|／|/)", re.IGNORECASE)
 _PEN_NAME = regexcache.compile(r"筆者")
+# a forum post that sells the writer's own goods (「標題  [販售] 團購 6.5L 氣炸鍋」): the seller's own terms
+_SALE_POST = regexcache.compile(r"\[(?:販售|出售|賣)\]|【(?:販售|出售)】")
 _OWNER_BYLINE = regexcache.compile(r"(?:^|\n)[ \t\u3000]*(?:文|撰文|圖文|作者)[ \t\u3000]*[／/:：|｜][^\n]{0,30}?(?:店長|店主|老闆|老闆娘|主理人|創辦人|認證店家|官方帳號)"
                            r"|(?:店長|店主|老闆|主理人)的話")
 _THIRD_PARTY_TRADER = with_first_chars(regexcache.compile(r"(?<!物流)(?<!金流)(?<!貨運)(?<!運輸)(?<!快遞)(?<!宅配)(?:業者|店家|賣家|商家)"))
@@ -377,7 +381,7 @@ _NARRATOR = with_first_chars(regexcache.compile(r"(?<![自本])我(?![們司方�
 
 def _writer_voice(original: str) -> bool:
     """Does the text speak as a writer reporting on shops (blog, news, explainer, column)?"""
-    if _OWNER_BYLINE.search(original[:400]) or _OWNER_SELF.search(original[:600]):
+    if _OWNER_BYLINE.search(original[:400]) or _OWNER_SELF.search(original[:600]) or _SALE_POST.search(original[:400]):
         # 「【店長的話】…文／鍛鐵坊刀職人小舖 店長 阿鈞」, 「大家好，我是光見眼鏡小舖的店長阿哲」: the
         # shop's owner writing its own rules, whatever it quotes of its customers (looks_like_terms
         # still asks that the owner state rules of the shop)
