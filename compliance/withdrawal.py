@@ -104,7 +104,7 @@ def _not_a_period(text: str, d) -> bool:
     return bool(_AMENDED_FROM.match(text, d.end) and _FROM_BEFORE.search(text, max(0, d.start - 3), d.start))
 
 
-_PLAN_AFTER = regexcache.compile(r"(?:的|之)?(?:方案|合約|年約|會籍|訂閱方案|保固|經驗|資歷)")
+_PLAN_AFTER = regexcache.compile(r"(?:的|之)?(?:方案|合約|年約|會籍|訂閱方案|(?:品質)?保固|經驗|資歷|訂(?![單購貨]))")
 _OVER_BEFORE = regexcache.compile(r"(?:超過|逾|滿|延遲|延誤|延期)$")
 _IF_OVER_BEFORE = regexcache.compile(r"(?:如果|若|如|倘若?|假如|萬一)[^,;。]{0,12}(?:超過|逾|延遲|延誤|延期)[^,;。]{0,8}$")
 _CONDITION_AFTER = regexcache.compile(r"(?:以上)?(?:的|者|時)(?![內間])")
@@ -383,7 +383,7 @@ _REFUND_WORD = regexcache.compile(r"退款|退費|退還|刷退|退刷")
 _MATERIALS_RETURNED = regexcache.compile(r"(?:刪除|銷毀|刪去|刪掉)(?:或|及|並|、|或是)(?:退還|退回|返還|歸還)")
 _NO_STOCK = regexcache.compile(r"缺貨|無法出貨|無法供貨|無法交貨|斷貨|停產|無庫存|庫存不足")
 _FROM_REFUND = regexcache.compile(r"(?:金額|款項)?(?:作業)?(?:完成|成功|入帳)?(?:之)?(?:後|日起|當日|之日|起)")
-_MONEY = regexcache.compile(r"款項|價金|價款|金額|貨款|費用|退款|退費")
+_MONEY = regexcache.compile(r"款項|價金|價款|金額|貨款|費用|退款|退費|錢")
 _TAKES_TIME = regexcache.compile(r"(?:作業|處理|辦理|退款)(?:時間|期間|天數|時程)(?:約|大約|大概|為|需|約需)?|約需|需時|大約需要?|大概需要?")
 _MONEY_LEAD = regexcache.compile(r"\s*[・•●○◎◆■▪*-]?\s*(?:[（(]?[0-9０-９一二三四五六七八九十]{1,2}[.、)）]\s*)?(?:退款|退費|款項|價金|價款|貨款)")
 _MONEY_BACK = regexcache.compile(r"(?:內|之內|以內)?[^,;。]{0,6}?(?:入帳|匯入|匯回|匯還|匯到|匯至|退回|退還|返還|撥還|刷退|原路)")
