@@ -36,6 +36,9 @@ def init(rules_path: str | None, judge: bool, parent: int) -> None:
         # while the crawl is still starting, not on the first sites it is given
         scan_eagerly()
         evaluate([Document("warm-up", _WARM_UP)], _PACK)
+        # (a worker ends by os._exit, which runs no atexit: keep the rewrites for the next scan now)
+        from compliance import regexcache
+        regexcache.save()
 
 
 # (any text runs every pattern of the pack once; a shop's terms also reach the checks' own regexes)
