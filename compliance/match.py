@@ -536,7 +536,7 @@ _PROTECTIVE_BEFORE = regexcache.compile(
     r"(?:以|因|藉|假借|就|對|向|要求|請求|收取|另行|另外|額外|再|任意|片面|單方|擅自|逕行|自行|隨意)?"
 )
 # (「我們不會因為你已經用過就拒絕退費」: the reason, then 就)
-_PROTECTIVE_REASON = regexcache.compile(r"(?:不得|不會|不可|不能|不應|絕不|並不|禁止|不因|並非|非|不(?=以))(?:以|因|藉|假借).{0,40}?(?:為由|理由|為藉口|而|就)")
+_PROTECTIVE_REASON = regexcache.compile(r"(?:不得|不會|不可|不能|不應|絕不|並不|禁止|不因|並非|非|不(?=以))(?:以|因|藉|假借).{0,40}?(?:為由|理由|為藉口|而|就|名義|名目)")
 _UNAFFECTED = regexcache.compile(r"(?:不影響|不妨礙|無損|不減損|不限制|不排除|不減少|不致|仍(?:得|可(?!能)|享有|保有|享|有權|能)|依法享有|均可|皆可|一律可)")
 _NEGATION_WINDOW = 12
 # 「不得以任何名目收取費用或自退款中扣除」: a verb phrase joined by 或/及 to a negated one, in the
@@ -963,7 +963,7 @@ _STILL_RETURNABLE = regexcache.compile(r"[^。;]*(?:仍然|仍|還是|依然|照
 
 
 _CUT_TO_LENGTH = regexcache.compile(r"(?:長度|尺寸|碼數|公分|米數)[^,;。]{0,10}(?:裁切|剪裁|裁剪|切割|剪下|剪開)|(?:裁切|剪裁|裁剪|切割)(?:成|為)?[^,;。]{0,6}(?:長度|尺寸|碼|公分)")
-_MADE_TO_SPEC = regexcache.compile(r"非(?:現有|既有|標準|制式)|特別(?:裁切|製作|訂製)|量測|配置圖|設計圖|施工圖|平面圖|丈量|實測|製作|版型|縫製|裁製|刻字|刻印|刻名|雕刻|燙金|繡字|繡名|照片|相片|量身|身材|身形|圖案|文字|logo|設計|姓名|名字|印製|印刷")
+_MADE_TO_SPEC = regexcache.compile(r"非(?:現有|既有|標準|制式)|重新(?:裁切|裁製|製作|繃)|繃製|改製|特別(?:裁切|製作|訂製)|量測|配置圖|設計圖|施工圖|平面圖|丈量|實測|製作|版型|縫製|裁製|刻字|刻印|刻名|雕刻|燙金|繡字|繡名|照片|相片|量身|身材|身形|圖案|文字|logo|設計|姓名|名字|印製|印刷")
 _KEPT_CUE = regexcache.compile(r"(?:也|亦|一樣|同樣|仍然|仍|還是|依然|照樣)(?:都|均|皆)?(?:可以|可|得|能)(?:辦理|申請)?(?:退|解除)")
 _KEPT_SENTENCE = regexcache.compile(r"[^。;]*" + _KEPT_CUE.pattern + r"[^。;]*")  # the whole sentence around the cue
 _REFUSES = regexcache.compile(r"不適用|恕不|不接受|不受理|無法|不能|不可|不得|不退|不予|謝絕|排除|除外")

@@ -438,7 +438,10 @@ def check_withdrawal_restrictions(rule: Rule, ctx: Context) -> Result:
             goods = re.sub(r"(?:的|之)?部[分份]$", "", goods_named_before(prefix))
             # (a clause led by a party, 「會員於結帳畫面勾選…即不適用七日解除權」, states the procedure,
             # whatever its words; 「已拆封之矽膠鼻墊替換組，…亦不適用」 names goods of its own)
-            if earlier and (goods[:4] in earlier if goods else not names_goods(prefix) or _PARTY_LED.match(prefix)):
+            # (a clause that draws the consequence of the sentence before, 「因為鏡片是依你的處方磨的，
+            # 屬客製化商品。所以度數款…不適用七天解除權」, excludes the goods that sentence placed)
+            if earlier and (goods[:4] in earlier if goods and not _CONSEQUENCE.match(prefix)
+                            else not names_goods(prefix) or _PARTY_LED.match(prefix) or _CONSEQUENCE.match(prefix)):
                 again = classify_exclusion(f"{earlier} {subject}")
                 if again.verdict == "lawful":
                     placement = again
@@ -582,6 +585,7 @@ def _proviso_exclusions(ctx: Context, exclusion: Pattern) -> list[tuple[Hit, str
     return out
 
 
+_CONSEQUENCE = regexcache.compile(r"(?:所以|因此|因而|故|是以|基於上述|基於此|正因如此)")
 _PARTY_LED = regexcache.compile(r"(?:" + MACROS["CONSUMER"] + "|" + MACROS["TRADER"] + r"|甲方|乙方)(?:於|在|如|若|倘|得|應|須|已|經)")
 # the patterns that ask for the goods to come back unopened or unused
 _UNOPENED_CONDITIONS = ("new-condition-required", "protective-film-kept")
