@@ -18,7 +18,7 @@ from . import __version__, regexcache
 from .match import (compile_regex, finds_across_joins, is_eager, negated, scan_entry, scanned, scanning_form,
                     with_first_chars)
 from .models import Document, Evidence, Kind, Report, Result, Status, Target
-from .normalize import Normalized, normalize, pattern_form, self_names
+from .normalize import Normalized, normalize, own_aliases, pattern_form, self_names
 from .rules import Pattern, Rule, RulePack, load_pack
 from .segment import Clause, clauses, is_question_text
 
@@ -62,8 +62,10 @@ class Hit:
         return self.prep.evidence(self.clause.start, self.clause.end, label)
 
 
-def prepare(doc: Document) -> Prepared:
-    norm = normalize(doc.text)
+def prepare(doc: Document, text: str | None = None) -> Prepared:
+    """``text``, when given, is what is judged of ``doc``: its own text with some parts blanked
+    out, character for character (quoted_terms), so that offsets stay the document's."""
+    norm = normalize(doc.text if text is None else text)
     cl = clauses(norm.text)
     return Prepared(doc, norm, cl, [c.start for c in cl], _comment_clauses(cl) if _FLOOR.search(norm.text) else frozenset())
 
@@ -84,12 +86,66 @@ def _comment_clauses(cl: list[Clause]) -> frozenset[int]:
     return frozenset(out)
 
 
+# A writer's post that copies out a shop's terms between marker lines (「————（以下為截圖內容）————」
+# … 「————（截圖內容結束）————」): the copy is that shop's terms, the rest is the writer's.
+_RULE_LINE = r"[ \t\u3000]*[—━=\-─_~～*＊＝]{2,}[ \t\u3000]*"
+_QUOTE_OPEN = regexcache.compile(
+    r"(?m)^" + _RULE_LINE + r"[（(【\[]?[ \t\u3000]*(?:以下(?:為|是)|下面是|底下是)[^\n]{0,40}?[)）】\]]?" + _RULE_LINE + r"$")
+_QUOTE_CLOSE = regexcache.compile(
+    r"(?m)^" + _RULE_LINE + r"[（(【\[]?[^\n]{0,20}?(?:結束|到此|完畢|為止)[)）】\]]?" + _RULE_LINE + r"$")
+
+
+_ANY_FLOOR = regexcache.compile(r"(?im)^[ \t\u3000]*(?:b\d{1,4}|\d{1,4}樓)(?![\d])")
+_TRADER_FLOOR = regexcache.compile(r"(?im)^[ \t\u3000]*(?:b\d{1,4}|\d{1,4}樓)(?![\d])[^\n]{0,30}?(?:官方|小編|客服|店長|老闆)[^\n]*$")
+
+
+def quoted_terms(text: str) -> str | None:
+    """``text`` with everything but the shop's terms it quotes between marker lines blanked out
+    (every character but line ends becomes a space), or None when it quotes none."""
+    spans, pos = [], 0
+    while (m := _QUOTE_OPEN.search(text, pos)) is not None:
+        end = _QUOTE_CLOSE.search(text, m.end())
+        if end is None:
+            break
+        spans.append((m.end(), end.start()))
+        pos = end.end()
+    if not spans or sum(b - a for a, b in spans) < 100:
+        return None
+    # the shop's own replies under the post (「B4　曜居（官方帳號）」) speak for it too
+    for m in _TRADER_FLOOR.finditer(text):
+        nxt = _ANY_FLOOR.search(text, m.end())
+        spans.append((m.start(), nxt.start() if nxt else len(text)))
+    spans.sort()
+    out, last = [], 0
+    for a, b in spans:
+        if b <= last:
+            continue
+        a = max(a, last)
+        out.append(re.sub(r"[^\n]", " ", text[last:a]))
+        out.append(text[a:b])
+        last = b
+    out.append(re.sub(r"[^\n]", " ", text[last:]))
+    return "".join(out)
+
+
 class Context:
     """Everything the checks need about one target, computed once."""
 
     def __init__(self, documents: list[Document], assume_terms: bool = False):
         self.documents = documents
-        self.preps = [prepare(d) for d in documents if d.text and d.text.strip()]
+        # a writer's post judged on the shop's terms it copies out (quoted_terms)
+        self.quoting: set[int] = set()
+        self.preps = []
+        for d in documents:
+            if not (d.text and d.text.strip()):
+                continue
+            quoted = quoted_terms(d.text) if not assume_terms and _QUOTE_OPEN.search(d.text) else None
+            if quoted is not None and _writer_voice(d.text) and not _writer_voice(quoted):
+                p = prepare(d, quoted)
+                self.quoting.add(id(p))
+            else:
+                p = prepare(d)
+            self.preps.append(p)
         self.chars = sum(len(p.norm.text) for p in self.preps)  # what a whole-target scan reads
         self.assume_terms = assume_terms
         self.gate = None  # a long run's prefilter (compliance.gate), set by evaluate()
@@ -97,7 +153,7 @@ class Context:
         # is not the shop's contract: the other pages are judged, it is set aside
         self.set_aside: list[Prepared] = []
         if not assume_terms and len(self.preps) > 1:
-            writer = [p for p in self.preps if _writer_voice(p.doc.text)]
+            writer = [p for p in self.preps if id(p) not in self.quoting and _writer_voice(p.doc.text)]
             if writer and len(writer) < len(self.preps):
                 self.set_aside = writer
                 self.preps = [p for p in self.preps if p not in writer]
@@ -107,7 +163,8 @@ class Context:
         if self.assume_terms:
             return True
         # only a target whose every page speaks as a writer about shops is no terms
-        if self.preps and not self.set_aside and all(_writer_voice(p.doc.text) for p in self.preps):
+        if self.preps and not self.set_aside and all(id(p) not in self.quoting and _writer_voice(p.doc.text)
+                                                     for p in self.preps):
             return False
         return looks_like_terms(" ".join(p.norm.text for p in self.preps))
 
@@ -306,14 +363,15 @@ _BUT = regexcache.compile(r"(?:但|惟|但是)(?![書])")
 _REMAINDER = regexcache.compile(r"(?:其餘|其他情形|除此之外|除(?:前述|上述|前項|前開|此)(?:情形|情況|規定)?(?:之)?外)")
 
 _TERMS_SIGNALS = [
-    regexcache.compile(r"本(?:公司|網站|站|店|商店|賣場|平臺|商城|品牌)|我們|敝(?:公司|店)"),
-    regexcache.compile(r"會員|消費者|顧客|買家|您"),
-    regexcache.compile(r"訂購|訂單|下單|購買"),
-    regexcache.compile(r"退貨|退換|退款|解除"),
-    regexcache.compile(r"付款|信用卡|貨到付款|匯款|轉帳"),
+    # (「以下稱本室」: a name the page defines for itself)
+    regexcache.compile(r"本(?:公司|網站|站|店|商店|賣場|平臺|商城|品牌)|我們|敝(?:公司|店)|以下(?:簡)?稱"),
+    regexcache.compile(r"會員|消費者|顧客|買家|您|客人|租客|學員"),
+    regexcache.compile(r"訂購|訂單|下單|購買|下標|得標|預約|預訂"),
+    regexcache.compile(r"退貨|退換|退款|解除|退費|全退|不退"),
+    regexcache.compile(r"付款|信用卡|貨到付款|匯款|轉帳|刷卡|訂金"),
     regexcache.compile(r"運費|配送|寄送|出貨|宅配|物流"),
-    regexcache.compile(r"條款|須知|政策|規範|說明|注意事項"),
-    regexcache.compile(r"商品|產品|服務"),
+    regexcache.compile(r"條款|須知|政策|規範|說明|注意事項|規則"),
+    regexcache.compile(r"商品|產品|服務|出租|租借"),
 ]
 _NEWS = regexcache.compile(r"記者|報導|報導指出|表示|指出|據了解|呼籲|民眾|網友|消基會|消保官|提醒|業者|投訴|申訴案")
 _BLOG = with_first_chars(regexcache.compile(pattern_form(r"開箱|心得|分享|留言|追蹤|業配|推薦|延伸閱讀|網友|部落格|文章|食譜|料理|步驟|材料|好吃|大推|實測|(?<![本])我(?![們司])")))
@@ -326,9 +384,13 @@ _SELLER_I = with_first_chars(regexcache.compile(pattern_form(
     r"|我們(?:出貨|寄出|收到(?:你的)?(?:退貨|商品|通知))"
     # the owner doing something for the customer it addresses (「我會先跟您確認」, 「我幫您出運費」)
     r"|我(?:們)?[^。,;\n!?]{0,8}?(?:幫|替|給|跟|通知|聯絡|回覆|寄給|退給|取消)(?:您|你|妳)")))
-_OWN_SHOP_INFO = regexcache.compile(r"統一編號|負責人")
+_OWN_SHOP_INFO = regexcache.compile(r"統一編號|統編|負責人")
+# the page declares itself the terms the reader accepts by buying (「只要下標就代表你已經看過也同意了」,
+# 「租車就等於同意喔」): a seller's words about its own rules
+_OWN_CONSENT = regexcache.compile(r"(?:下標|下單|訂購|購買|租車|訂車|報名|付款|匯款|結帳|預訂)[^。\n,;]{0,4}?(?:就|即|便)?"
+                          r"(?:代表|表示|視為|等於|等同)(?:你|您|妳)?[^。\n]{0,10}?(?:同意|接受|看過|閱讀|了解)")
 # the shop's own profile at the top of a chat export, and a title naming the page as the seller's rules
-_SHOP_PROFILE = regexcache.compile(r"粉絲專頁[:：]|官方帳號[:：]|對話對象[:：]|商家[:：]|賣場[:：]")
+_SHOP_PROFILE = regexcache.compile(r"粉絲專頁[:：]|官方帳號[:：]|對話對象[:：]|商家[:：]|賣場(?:名稱)?[:：]")
 # (a forum post offering the writer's own goods, 「[販售] 葉子皮革 手縫皮夾 接單說明 & 規則」)
 _OWN_RULES_TITLE = regexcache.compile(r"(?:團購|購物|訂購|下單|接單|交易|退換貨|賣場|服務|會員|訂閱|會)(?:須知|說明|條款|規則|政策|公告)|\[(?:販售|賣|出售)\]")
 # a line of a chat log: a time, then who speaks (「10:31 疾風帽舖-阿德 可以喔～」, 「10:22 晴川繡學號-小晴:…」)
@@ -336,6 +398,8 @@ _OWN_RULES_TITLE = regexcache.compile(r"(?:團購|購物|訂購|下單|接單|�
 _CHAT_LINE = regexcache.compile(r"(?<![\d:])\d{1,2}:\d{2}(?::\d{2})?\s?(?=[\u4e00-\u9fffa-z])")
 # the writer says who they are at the top: the shop's owner (「我是老周，…工作室的店長」, 「【店長的話】」)
 _OWNER_SELF = regexcache.compile(r"我是[^。\n]{0,30}?(?:店長|店主|老闆|負責人|創辦人|主理人)|(?:店長|店主|老闆)的話"
+                         # 「歡迎來到綠苗的小賣場」: the writer welcomes the reader to its own shop
+                         r"|歡迎(?:來到|光臨)[^。\n!?]{0,14}?(?:賣場|小舖|小鋪|小店|商店|工作室|官網)"
                          # 「我是線狐，一個人經營的小小版型工作室」
                          r"|我是[^。\n]{0,12}?[,，][^。\n]{0,6}?經營的[^。\n]{0,12}?(?:工作室|小舖|小鋪|小店|店|品牌|賣場|商行)"
                          # 「耳機狂想是我下班後經營的小店」
@@ -360,8 +424,9 @@ _BYLINE = regexcache.compile(r"(?:^|\n)[ \t\u3000]*(?:文|撰文|撰稿|作者|�
 _PEN_NAME = regexcache.compile(r"筆者")
 # a forum post that sells the writer's own goods (「標題  [販售] 團購 6.5L 氣炸鍋」): the seller's own terms
 _SALE_POST = regexcache.compile(r"\[(?:販售|出售|賣)\]|【(?:販售|出售)】")
-_OWNER_BYLINE = regexcache.compile(r"(?:^|\n)[ \t\u3000]*(?:文|撰文|圖文|作者)[ \t\u3000]*[／/:：|｜][^\n]{0,30}?(?:店長|店主|老闆|老闆娘|主理人|創辦人|認證店家|官方帳號)"
-                           r"|(?:店長|店主|老闆|主理人)的話")
+# (「發表於 2025-10-08　分類：店務公告　作者：老闆娘阿棠」, 「窗簾店老闆的碎碎念」)
+_OWNER_BYLINE = regexcache.compile(r"(?:^|\n|[ \t\u3000])[ \t\u3000]*(?:文|撰文|圖文|作者)[ \t\u3000]*[／/:：|｜][^\n]{0,30}?(?:店長|店主|老闆|老闆娘|主理人|創辦人|認證店家|官方帳號)"
+                           r"|(?:店長|店主|老闆|老闆娘|主理人)的(?:話|碎碎念|叮嚀|小叮嚀|提醒|公告)")
 _THIRD_PARTY_TRADER = with_first_chars(regexcache.compile(r"(?<!物流)(?<!金流)(?<!貨運)(?<!運輸)(?<!快遞)(?<!宅配)(?:業者|店家|賣家|商家)"))
 # words of a publication about shops, not of a shop (私訊/留言 are shops' words too)
 _PUBLICATION = regexcache.compile(r"讀者|編輯部|編輯小結|延伸閱讀|懶人包|這篇文章|本篇文章|筆者|受訪|轉述|當事人|記者|消保官(?:也|則)?(?:表示|指出|提醒|說)")
@@ -373,6 +438,8 @@ _SAID = regexcache.compile(r"(?<!不會)(?<!不能)(?<!不)(?<!別)(?:說|表示
 _REPORTED_TO_ME = with_first_chars(regexcache.compile(
     r"(?:跟我|對我|回我|告訴我|回覆我|和我|向我)(?![們司])(?:說|講|表示|解釋)?[:：,，]?[^。\n]{0,30}?(?:恕不|不能|不可以?|概不|無法|不接受|不退|不換|拒絕)"))
 # what a quoted shop clause says: a refusal, a condition, a rule
+# a customer's question quoted by the shop (客人在 LINE 問我：「做好了不喜歡可以退嗎？」)
+_ASKED = regexcache.compile(r"(?:嗎|呢|[?？])[\s~～。!！]*$")
 _RULE_WORDS = regexcache.compile(r"恕|不|概|無法|拒|須|需|規定|條款|須知|退|換|視為|為準|限|逾")
 _SENTENCE_END = regexcache.compile(r"[。！？!?\n]")
 _QUESTION_START = regexcache.compile(r"\s*(?:q\d*|問)\s*[:：.．]", re.IGNORECASE)
@@ -392,7 +459,7 @@ def _writer_voice(original: str) -> bool:
     # words quoted by a shop (顧客說：「我買了三次…」)
     reported = (sum(1 for q in quotes
                     if _SAID.search(original, max(0, q.start() - 10), q.start()) and _RULE_WORDS.search(q.group(1))
-                    and not _NARRATOR.search(q.group(1)))
+                    and not _NARRATOR.search(q.group(1)) and not _ASKED.search(q.group(1)))
                 + len(scanning_form(_REPORTED_TO_ME, len(original)).findall(original)))
     inside = [(q.start(), q.end()) for q in quotes]
     starts = [a for a, _ in inside]
@@ -446,6 +513,9 @@ def looks_like_terms(text: str, original: str | None = None) -> bool:
     n = len(text)
     news, own = len(scanning_form(_NEWS, n).findall(text)), len(scanning_form(_SELF, n).findall(text))
     if news >= 6 and news > 2 * own:
+        # a 本-word the page defines for itself (「以下稱本室」) speaks for the trader as 本公司 does
+        own += sum(text.count(a) for a in own_aliases(text))
+    if news >= 6 and news > 2 * own:
         return False
     # a blog post, review or recipe that mentions a shop's rules in passing: a first-person
     # writer's words outnumber the words of a contract
@@ -457,9 +527,17 @@ def looks_like_terms(text: str, original: str | None = None) -> bool:
         # customers and the shop's staff, who state the shop's rules)
         # A page titled as the seller's own rules (「…團購須知（下單前必看）」) is the seller's, whoever
         # says 我 in it; so is a chat export under the shop's own profile (「粉絲專頁：汪喵食堂」).
-        return (bool(_OWN_SHOP_INFO.search(text)) and acts >= 4) or (bool(_OWNER_SELF.search(text[:600])) and acts >= 2) \
-            or (len(_CHAT_LINE.findall(text)) >= 8 and (acts >= 3 or bool(_SHOP_PROFILE.search(text[:400])))) \
-            or bool(_OWN_RULES_TITLE.search(text[:160]))
+        info, owner = bool(_OWN_SHOP_INFO.search(text)), bool(_OWNER_SELF.search(text[:600]))
+        if (info and acts >= 4) or (owner and acts >= 2) \
+                or (len(_CHAT_LINE.findall(text)) >= 8 and (acts >= 3 or bool(_SHOP_PROFILE.search(text[:400])))) \
+                or _OWN_RULES_TITLE.search(text[:160]):
+            return True
+        # Otherwise three of the seller's marks, none of which alone is enough: the shop's details,
+        # the owner introducing itself or its shop, the page made the terms of every purchase, the
+        # shop's profile line, and the seller's own acts (「我們會轉成折抵金」), twice and more.
+        marks = info + owner + bool(_OWN_CONSENT.search(text)) + bool(_SHOP_PROFILE.search(text[:400])) \
+            + (acts >= 2) + (acts >= 4)
+        return marks >= 3
     return True
 
 
@@ -525,6 +603,10 @@ def check_presence(rule: Rule, ctx: Context) -> Result:
         hit, score = fuzzy
         return _result(rule, Status.PASS, _pass_message(rule), [hit.evidence(f"近似法定文字（相似度 {score:.0f}）")],
                        0.6 + 0.3 * (score - 80) / 20)
+    applies = rule.params.get("applies_if")
+    if applies and not any(scanning_form(compile_regex(applies), ctx.chars).search(p.norm.text) for p in ctx.preps):
+        # (「軟體以下載方式提供」 and nothing sent: no shipping fee to state)
+        return _result(rule, Status.NOT_APPLICABLE, rule.params["not_applicable_message"], confidence=0.6)
     return _result(rule, Status.FAIL, rule.message, _absence(ctx, rule.title), 0.8)
 
 

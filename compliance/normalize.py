@@ -286,6 +286,12 @@ _SHOP_BEFORE_ID = regexcache.compile(r"(?:^|(?<![\u4e00-\u9fff]))((?:(?![由為�
                              r"(工作室|設計館|工坊|小舖|小鋪|商店|選物店|生活館)[ \t]*[(:]?[ \t]*$")
 
 
+def own_aliases(text: str) -> list[str]:
+    """The 本-words a document defines for its own trader (「（以下稱「本室」）」, normalised text)."""
+    return sorted({m.group(1) for m in _ALIAS_DECL.finditer(text[:20000])
+                   if _OWN_ALIAS.fullmatch(m.group(1)) and not _DOCUMENT_WORD.fullmatch(m.group(1))})
+
+
 def self_names(text: str) -> list[str]:
     """Names a document uses for its own trader (normalised text), longest first."""
     found: set[str] = set()

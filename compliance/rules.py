@@ -221,10 +221,21 @@ def load_rule(path: Path) -> Rule:
                          default_negatable=not mandatory)
     if check in ("clauses", "presence") and not patterns and not data.get("fuzzy"):
         raise RuleError(path, "patterns", f"a `{check}` rule needs patterns")
+    params = dict(data.get("params") or {})
+    if "applies_if" in params:
+        # a mandatory item that only a target of its kind must state (M09: the shipping fee of goods
+        # that are shipped): a regex, checked like a pattern's
+        try:
+            compile_regex(str(params["applies_if"]))
+        except PatternError as exc:
+            raise RuleError(path, "params.applies_if", f"bad regex: {exc}", "fix the regular expression") from None
+        if not params.get("not_applicable_message"):
+            raise RuleError(path, "params.not_applicable_message", "missing",
+                            "say, in zh-TW, why the item does not apply when `applies_if` finds nothing")
     return Rule(
         id=rid, kind=kind, title=str(data["title"]), severity=severity, legal_basis=tuple(bases),
         message=str(data["message"]).strip(), fix=str(data["fix"]).strip(), check=check,
-        pass_message=str(data.get("pass_message", "")).strip(), params=dict(data.get("params") or {}),
+        pass_message=str(data.get("pass_message", "")).strip(), params=params,
         patterns=patterns, fuzzy=tuple(_as_list(data.get("fuzzy"))),
         contradicted_by=_patterns(path, "contradicted_by", data.get("contradicted_by"), Status.FAIL),
         examples={k: list(v) for k, v in examples.items()}, description=str(data.get("description", "")).strip(),

@@ -89,8 +89,10 @@ def _rule_file(pack: Path, rule_id: str) -> Path:
     ("M02", lambda d: d.update(check="magic"), "check"),
     ("M12", lambda d: d["fuzzy"].append({"name": "x", "match": "y"}), "fuzzy[1]"),
     ("P03", lambda d: d["examples"]["pass"].insert(0, {"x": 1}), "examples.pass[0]"),
+    ("M09", lambda d: d["params"].update(applies_if="(寄送"), "params.applies_if"),
+    ("M09", lambda d: d["params"].pop("not_applicable_message"), "params.not_applicable_message"),
 ], ids=["unknown-key", "bad-regex", "no-basis", "basis-without-article", "bad-kind", "no-pass-examples",
-        "unknown-check", "pattern-in-fuzzy", "mapping-as-example"])
+        "unknown-check", "pattern-in-fuzzy", "mapping-as-example", "bad-applies-if", "applies-if-without-message"])
 def test_invalid_rule_files_are_rejected(pack_copy, rule_id, change, field):
     path = _rule_file(pack_copy, rule_id)
     _edit(path, change)

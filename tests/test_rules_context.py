@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from compliance.engine import check_documents, evaluate
+from compliance.engine import check_documents, evaluate, quoted_terms
 from compliance.match import negated
 from compliance.models import Document, Status
 from compliance.normalize import normalize, self_names
@@ -147,6 +147,60 @@ def test_a_sellers_own_note_or_chat_is_judged_though_many_say_i(text):
     assert got["S01"] is Status.FAIL
 
 
+# (blind set AM: an owner's blog, a 露天 關於我 and a Threads thread, all three judged not at all)
+OWNER_BLOG = """山茶布坊｜老闆娘的碎碎念 #7
+把「做好了能不能退」一次說清楚：這篇就是我們網路訂購的交易規則
+發表於 2026-02-11　分類：店務　作者：老闆娘阿茵
+每週都有客人在 LINE 問我：「做好了不喜歡可以退嗎？」「不是七天都能退嗎？」我乾脆寫成一篇。
+我從小跟著媽媽踩縫紉機，我開店第六年了，我一直覺得把規則講清楚比較好，我也希望大家買得安心。
+現成尺寸的桌巾收到後七天內都可以退，不用理由；但特價桌巾恕不退換，退回運費也請自己付。
+退款我會在收到退貨後三十天內匯給你。照片顏色都是參考，以實物為準。
+"""
+OWNER_ABOUT = """★ 松果手工蠟燭｜關於我 ★
+哈囉～歡迎來到松果的小賣場 🕯️
+我是阿柚，我在宜蘭租了一間小工作室，我每一顆蠟燭都自己倒、自己修芯，我也會寫每款的香調筆記。
+聯絡電話：0912-000-111　LINE：@pinecone
+下標前請看完這頁，只要下標就代表你已經看過也同意了喔～
+★ 退換貨 ★ 蠟燭點過就不退，特價品也不退不換，要退的話運費你自己出。
+★ 付款 ★ 轉帳或貨到付款，出貨後簡訊通知。商品照片大家看看就好，顏色以實物為準。
+"""
+OWNER_THREAD = """@hillcamp.jun ・ Threads
+山丘營帳出租懶人包 1/6
+我是阿駿，我們有 3 頂充氣帳可以租，都放在台中。送帳到營區我們幫你架好，回程我們會幫你收。
+2/6 付完訂金後 24 小時內取消可以全退，之後取消訂金都不退喔。
+3/6 颱風取消的話我們不會退現金，我們會轉成折抵金，半年內可以用。
+4/6 押金刷卡或現金都可以，客人還帳時檢查沒問題當場退。規則我會隨時改，改完就更新在這串，租帳就等於同意喔。
+5/6 照片是參考，實際以現場為準。
+@user_a：請問可以開發票嗎？
+@hillcamp.jun：可以，山丘營帳工作室，統編 12345678。
+"""
+
+
+@pytest.mark.parametrize("text", [OWNER_BLOG, OWNER_ABOUT, OWNER_THREAD], ids=["owner-blog", "ruten-about", "threads-rental"])
+def test_an_owners_first_person_page_is_judged_as_its_shops_terms(text):
+    got = {r.rule_id: r.status for r in evaluate([Document("t.txt", text)], PACK)}
+    assert got["P05"] is Status.FAIL  # 特價…不退 / 訂金都不退 / 運費自己出
+    assert got["P06"] is Status.FAIL  # 照片…參考，以實物為準
+
+
+def test_one_mark_of_a_seller_does_not_make_a_buyers_blog_terms():
+    # a buyer's post that mentions a shop's consent line and says 我 throughout stays a blog
+    blog = ("買了松果的蠟燭開箱心得分享～我覺得香味很棒，我推薦給大家，我也追蹤了他們。\n"
+            "我下單前有看到賣場寫下標就代表同意規則，我覺得還好。我收到後點了一顆，我很喜歡，我會再回購。\n"
+            "他們說特價品不退不換，運費要自己出，付款可以轉帳，出貨也很快，商品包裝很用心，我大推。")
+    assert {r.status for r in evaluate([Document("b.txt", blog)], PACK)} <= {Status.NOT_APPLICABLE, Status.NEEDS_REVIEW}
+
+
+def test_a_formal_notice_that_names_itself_is_judged_despite_news_words():
+    # (blind set O: 「以下稱「本室」」 and many words that news uses, 業者, 表示, 提醒)
+    text = ("霜語冰室線上購物須知\n霜語冰室（以下稱「本室」）提供冰品低溫宅配。消費者於本室官網訂購前，請詳閱本須知。\n"
+            "一、食品業者登錄字號：A-123。本室表示商品價格以頁面為準。\n二、本室提醒：冷凍商品到貨後請立即冷凍。\n"
+            "三、本室指出付款方式為信用卡或轉帳，運費 150 元。\n四、民眾收到商品後七日內得解除契約，退貨後本室於十五日內退款。\n"
+            "五、業者聯絡資料：電話 02-1234-5678。本室據了解業者應提供發票。\n六、商品圖片僅供參考，以實物為準。")
+    got = {r.rule_id: r.status for r in evaluate([Document("t.txt", text)], PACK)}
+    assert got["P06"] is Status.FAIL
+
+
 def test_a_wrapped_line_before_a_numeral_continues_the_sentence():
     text = "商品頁面呈現之書名、作者、出版社、價格、內容簡介、規格、版次及其他相關資訊，為契約之\n一部分。\n第四條 電子文件"
     norm = normalize(text)
@@ -244,3 +298,51 @@ def test_trader_names_come_in_a_fixed_order():
     names = self_names(normalize(text).text)
     assert len(names) >= 12
     assert names == sorted(names, key=lambda n: (-len(n), n))
+
+
+QUOTING_POST = """#求救 買了手工皂禮盒想退，賣家丟購物須知說不能退，合法嗎？？
+原PO｜2026年5月2日
+我上個月在 IG 看到「泡泡森林」在打廣告就手滑買了一盒，我收到之後覺得味道我不喜歡，我想退貨。
+小編回我「依本店規定一律不接受退貨」，還丟了購物須知的截圖，我把它打出來：
+————（以下為截圖內容）————
+【泡泡森林 購物須知】
+★ 付款：ATM 轉帳，轉帳後請回報後五碼。
+★ 出貨：付款後 5 個工作天內出貨，運費 100 元。
+★ 退換貨：本店商品均為手工製作，拆封後一律不接受退換貨。
+★ 退款：經本店同意退貨者，退款以購物金發放，不退現金。
+★ 本店保留隨時修改本須知之權利，修改後公告即生效力。
+————（截圖內容結束）————
+我自己覺得這樣不太對，我查了消保法說七天可以退，我是不是可以申訴？
+B1：拆封不退本來就違法，建議打 1950。
+"""
+
+
+def test_a_post_that_copies_out_a_shops_terms_is_judged_on_the_copy():
+    # (blind sets AK, AL: consumers' posts quoting a shop's rules in full were judged not at all,
+    # though their authors judged the quoted rules as that shop's terms)
+    results = evaluate([Document("post.txt", QUOTING_POST)], PACK)
+    got = {r.rule_id: r for r in results}
+    assert got["P05"].status is Status.FAIL and got["S01"].status is Status.FAIL and got["P03"].status is Status.FAIL
+    inside = QUOTING_POST.index("【泡泡森林"), QUOTING_POST.index("————（截圖內容結束")
+    for r in results:
+        for e in r.evidence:
+            assert e.text == QUOTING_POST[e.start:e.end]  # offsets are the post's own
+            if e.text:  # (a missing item's evidence is empty)
+                assert inside[0] <= e.start < inside[1]  # and nothing of the writer's or B1's words
+    # the same post without the copied-out terms is a writer's post: judged not at all
+    plain = QUOTING_POST.split("————（以下")[0] + QUOTING_POST.split("結束）————")[1]
+    assert {r.status for r in evaluate([Document("post.txt", plain)], PACK)} <= {Status.NOT_APPLICABLE, Status.NEEDS_REVIEW}
+    # an open marker without its close is no quotation
+    assert quoted_terms(QUOTING_POST.replace("————（截圖內容結束）————", "")) is None
+
+
+def test_a_target_that_sends_nothing_has_no_shipping_fee_to_state():
+    # (blind sets Y, AM: download-only software and a trailer rental were failed on M09)
+    download = ("雲影修圖 會員條款\n第一條 本服務為訂閱制修圖軟體，付款後立即開通帳號權限，軟體以下載方式提供。\n"
+                "第二條 訂閱費用每月新臺幣 199 元，以信用卡扣款；您得隨時於會員中心取消續訂。\n"
+                "第三條 本公司蒐集您的電子郵件僅用於帳號管理與客服聯繫。\n第四條 如有疑義，請來信 help@cloudshade.example。")
+    got = {r.rule_id: r for r in evaluate([Document("t.txt", download)], PACK, assume_terms=True)}
+    assert got["M09"].status is Status.NOT_APPLICABLE and got["M09"].message
+    # goods that are shipped must state the fee, however they are sold
+    shipped = download.replace("軟體以下載方式提供", "另寄送實體序號卡")
+    assert evaluate([Document("t.txt", shipped)], PACK, assume_terms=True, only=["M09"])[0].status is Status.FAIL
