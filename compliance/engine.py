@@ -387,12 +387,15 @@ _SELLER_I = with_first_chars(regexcache.compile(pattern_form(
 _OWN_SHOP_INFO = regexcache.compile(r"統一編號|統編|負責人")
 # the page declares itself the terms the reader accepts by buying (「只要下標就代表你已經看過也同意了」,
 # 「租車就等於同意喔」): a seller's words about its own rules
-_OWN_CONSENT = regexcache.compile(r"(?:下標|下單|訂購|購買|租車|訂車|報名|付款|匯款|結帳|預訂)[^。\n,;]{0,4}?(?:就|即|便)?"
-                          r"(?:代表|表示|視為|等於|等同)(?:你|您|妳)?[^。\n]{0,10}?(?:同意|接受|看過|閱讀|了解)")
+_OWN_CONSENT = regexcache.compile(r"(?:下標|下單|訂購|購買|租車|訂車|報名|付款|付訂金?|匯款|轉帳|結帳|預訂|預約)[^。\n,;]{0,4}?(?:就|即|便)?"
+                          r"(?:代表|表示|視為|等於|等同)(?:你|您|妳)?[^。\n]{0,10}?(?:同意|接受|看過|看完|閱讀|讀過|審閱|了解)")
 # the shop's own profile at the top of a chat export, and a title naming the page as the seller's rules
-_SHOP_PROFILE = regexcache.compile(r"粉絲專頁[:：]|官方帳號[:：]|對話對象[:：]|商家[:：]|賣場(?:名稱)?[:：]")
+_SHOP_PROFILE = regexcache.compile(r"粉絲專頁[:：]|官方帳號[:：]|對話對象[:：]|商家[:：]|賣場(?:名稱)?[:：]|(?:^|\n)賣家[:：]")
 # (a forum post offering the writer's own goods, 「[販售] 葉子皮革 手縫皮夾 接單說明 & 規則」)
-_OWN_RULES_TITLE = regexcache.compile(r"(?:團購|購物|訂購|下單|接單|交易|退換貨|賣場|服務|會員|訂閱|會)(?:須知|說明|條款|規則|政策|公告)|\[(?:販售|賣|出售)\]")
+_OWN_RULES_TITLE = regexcache.compile(r"(?:團購|購物|購買|訂購|訂單|下單|接單|交易|退換貨|賣場|服務|會員|訂閱|會)(?:須知|說明|條款|規則|政策|公告)|\[(?:販售|賣|出售)\]")
+# the writer names the rules its own (「我的網路訂單規則要改了」, 「我們的退貨規則」): a consumer writes
+# of 他們的規則
+_OWN_RULES_MINE = regexcache.compile(r"(?:我的|我們的|我們家的?|本店的?|小店的?)[^。\n!?？！]{0,8}?(?:規則|須知|條款|規定|政策)")
 # a line of a chat log: a time, then who speaks (「10:31 疾風帽舖-阿德 可以喔～」, 「10:22 晴川繡學號-小晴:…」)
 # (normalised: the tab between the time and the name is gone, and wrapped lines may be joined)
 _CHAT_LINE = regexcache.compile(r"(?<![\d:])\d{1,2}:\d{2}(?::\d{2})?\s?(?=[\u4e00-\u9fffa-z])")
@@ -446,9 +449,20 @@ _QUESTION_START = regexcache.compile(r"\s*(?:q\d*|問)\s*[:：.．]", re.IGNOREC
 _NARRATOR = with_first_chars(regexcache.compile(r"(?<![自本])我(?![們司方國])"))
 
 
+def _seller_marks(text: str) -> int:
+    """How many marks of a seller writing its own rules the page bears at its top and outside any
+    terms it copies out: the shop's profile line (「賣家：」), the rules named its own (「我們的退貨
+    規則」), the page made the terms of every purchase (「下標即表示您已充分閱讀本頁所有規則」),
+    the shop's registration details."""
+    own = text[:_QUOTE_OPEN.search(text).start()] if _QUOTE_OPEN.search(text) else text
+    return (bool(_SHOP_PROFILE.search(own[:400])) + bool(_OWN_RULES_MINE.search(own[:300]))
+            + bool(_OWN_CONSENT.search(own)) + bool(_OWN_SHOP_INFO.search(own)))
+
+
 def _writer_voice(original: str) -> bool:
     """Does the text speak as a writer reporting on shops (blog, news, explainer, column)?"""
-    if _OWNER_BYLINE.search(original[:400]) or _OWNER_SELF.search(original[:600]) or _SALE_POST.search(original[:400]):
+    if _OWNER_BYLINE.search(original[:400]) or _OWNER_SELF.search(original[:600]) or _SALE_POST.search(original[:400]) \
+            or _seller_marks(original) >= 2:
         # 「【店長的話】…文／鍛鐵坊刀職人小舖 店長 阿鈞」, 「大家好，我是光見眼鏡小舖的店長阿哲」: the
         # shop's owner writing its own rules, whatever it quotes of its customers (looks_like_terms
         # still asks that the owner state rules of the shop)
@@ -537,7 +551,8 @@ def looks_like_terms(text: str, original: str | None = None) -> bool:
         # shop's profile line, and the seller's own acts (「我們會轉成折抵金」), twice and more.
         marks = info + owner + bool(_OWN_CONSENT.search(text)) + bool(_SHOP_PROFILE.search(text[:400])) \
             + (acts >= 2) + (acts >= 4)
-        return marks >= 3
+        # (or two of the marks that tell a seller from a writer at all, _seller_marks)
+        return marks >= 3 or _seller_marks(text) >= 2
     return True
 
 

@@ -176,7 +176,29 @@ OWNER_THREAD = """@hillcamp.jun ・ Threads
 """
 
 
-@pytest.mark.parametrize("text", [OWNER_BLOG, OWNER_ABOUT, OWNER_THREAD], ids=["owner-blog", "ruten-about", "threads-rental"])
+# (blind set AN: a 露天 page under its 「賣家：」 line whose owner says 我 throughout, and an owner's
+# forum post announcing 「我的網路訂單規則要改了」, both taken for a writer's post)
+OWNER_AUCTION = """拍賣首頁 ｜ 我的帳戶 ｜ 購物車(0)
+賣家：old_clock_house（老周的鐘錶間）
+評價：正評 1,204 ／ 負評 3
+關於我：我是老周，我修鐘錶三十年了，我收來的每一顆錶我都自己拆洗、校時過才上架，我也常跟買家聊錶。
+我白天在店裡，我晚上才回訊息，我週末會去跳蚤市場找貨，我很喜歡老錶。
+⚠ 下標即表示您已充分閱讀本頁所有規則，事後請勿以沒看到來爭執。
+・所有錶都是單一現貨，結標後三天內匯款，運費 80 元。
+・二手錶售出後一律不退不換，照片僅供參考，以實物為準。
+"""
+OWNER_ANNOUNCEMENT = """#公告 賣了十年手工皂，我的網路訂單規則下個月起要改了
+居家板｜匿名｜2026 年 3 月 2 日
+我在花蓮做皂十年，我老婆負責出貨，我每天晚上回訊息。上個月我遇到一位客人用了半塊才說要退，我真的很無奈。
+我也知道大家會說我小氣，但我想了很久，我決定從下個月起照下面的規則走：
+一、付訂金就表示這些規則你都看過了。
+二、手工皂拆封後一律不退，特價皂也不退不換，運費 120 元由買家付。
+三、照片都只是參考，顏色以收到的實物為準。
+"""
+
+
+@pytest.mark.parametrize("text", [OWNER_BLOG, OWNER_ABOUT, OWNER_THREAD, OWNER_AUCTION, OWNER_ANNOUNCEMENT],
+                         ids=["owner-blog", "ruten-about", "threads-rental", "auction-seller", "owner-announcement"])
 def test_an_owners_first_person_page_is_judged_as_its_shops_terms(text):
     got = {r.rule_id: r.status for r in evaluate([Document("t.txt", text)], PACK)}
     assert got["P05"] is Status.FAIL  # 特價…不退 / 訂金都不退 / 運費自己出
