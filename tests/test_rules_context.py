@@ -223,6 +223,15 @@ def test_a_formal_notice_that_names_itself_is_judged_despite_news_words():
     assert got["P06"] is Status.FAIL
 
 
+def test_an_indented_english_line_continues_its_sentence():
+    # (blind set AN: 「Any dispute shall be brought exclusively\n  before the … District Court」)
+    text = "• These policies are governed by the laws of Taiwan. Any dispute shall be brought exclusively\n  before the Taiwan Taichung District Court as the court of first instance."
+    assert "\n" not in normalize(text).text
+    assert "\n" in normalize("• We reply within two working days to every message.\n  • Shipping").text  # a new item
+    got = evaluate([Document("t.txt", text)], PACK, assume_terms=True, only=["P08"])[0]
+    assert got.status is Status.FAIL
+
+
 def test_a_wrapped_line_before_a_numeral_continues_the_sentence():
     text = "商品頁面呈現之書名、作者、出版社、價格、內容簡介、規格、版次及其他相關資訊，為契約之\n一部分。\n第四條 電子文件"
     norm = normalize(text)
