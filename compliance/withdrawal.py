@@ -351,6 +351,10 @@ def _refund_duration(text: str, d, refund_rx, other_rx) -> bool:
     if (_BANK_TIME.search(text[max(0, d.start - 20):d.start]) or _BANK_AFTER.match(text, d.end)) \
             and not _OWN_PROCESSING.search(text[max(0, d.start - 12):d.start]):
         return False
+    # (the way of refunding between them: 「三十個工作天內，依本公司之選擇以會員購物金或原付款方式返還…價金」)
+    way = _WAY_THEN.match(text, d.end)
+    if way and refund_rx.match(text, way.end()):
+        return True
     after = text[d.end:d.end + 16]
     m = refund_rx.search(after)
     if m and not other_rx.search(_REFUND_EVENT.sub("", after[:m.start()])):
@@ -376,6 +380,7 @@ def _refund_duration(text: str, d, refund_rx, other_rx) -> bool:
     return bool(last and not other_rx.search(_REFUND_EVENT.sub("", before[last.end():])))
 
 
+_WAY_THEN = regexcache.compile(r"內?[,]?(?:依[^,;。]{0,8}?(?:選擇|指定)[,]?)?(?:以|透過|經由|用)[^,;。]{0,16}?(?:方式|帳戶|途徑|管道)")
 # the trader's own refund processing (「退款處理期約三週，視銀行作業而定」), hedged or not
 _OWN_PROCESSING = regexcache.compile(r"退款(?:之|的)?(?:處理|作業|辦理)(?:期|時間|期間|天數|時程)")
 _PAYMENT_DUE = regexcache.compile(r"請款|帳款|月結|付款期限|繳款期限")
