@@ -187,11 +187,11 @@ class Normalized:
 # that does not start a new item, continues the sentence.
 _SOFT_BREAK = regexcache.compile(
     # (the newline first: re scans for it fast; a line that ends with an emoji, 「…也不錯😊」, has ended)
-    r"\n(?<=[^\s。．.!?;:！？；：」』）)\u2600-\u27bf\U0001f300-\U0001faff]\n)"
+    r"\n(?<=[^\s。．.!?;:！？；：」』）)\u2190-\u21ff\u2600-\u27bf\u2b00-\u2bff\U0001f300-\U0001faff]\n)"
     # (decorative bullets too, and an emoji that opens a line: 「🥮 月餅…」, 「⚠️ …」)
     # (an indented continuation too, 「…我會留底防詐騙，\n   不能刪掉」, when the line before ends with a comma,
     # or an English sentence's next word, 「…shall be brought exclusively\n  before the …」)
-    r"(?=[^\s・•●○■□◆◇★☆▶►▸*※\-－(（QqAaＱＡ問答【♡♥❤▪▫‧◎◉✔✓✅✿❀➤→\u2600-\u27bf\U0001f300-\U0001faff]|(?<=[,，、]\n)[ \t\u3000]+[\u4e00-\u9fff]|(?<=[A-Za-z]\n)[ \t]+[a-z])"
+    r"(?=[^\s・•●○■□◆◇★☆▶►▸*※\-－(（QqAaＱＡ問答【♡♥❤▪▫‧◎◉✔✓✅✿❀➤→\u2190-\u21ff\u2600-\u27bf\u2b00-\u2bff\U0001f300-\U0001faff]|(?<=[,，、]\n)[ \t\u3000]+[\u4e00-\u9fff]|(?<=[A-Za-z]\n)[ \t]+[a-z])"
     # a digit or CJK numeral continues the sentence unless it numbers a new item
     # (「為契約之\n一部分」 vs 「\n一、」, 「\n1,000 元」 vs 「\n1. 」, 「\n第三條」)
     # (nor a chat log's next message, led by its time or date: 「\n10:21 陳怡伶 …」, 「\n2026/11/17」)
@@ -203,7 +203,7 @@ _SOFT_BREAK = regexcache.compile(
 # a row of a table or list of labels (「限購規定：…」 under 「訂購流程：…」) is a line of its own
 _ROW = regexcache.compile(r"[\u4e00-\u9fffA-Za-z]{2,8}[:：](?![/\d])")
 _SOFT_MIN_LINE = 20
-_EMOJI_LED = regexcache.compile(r"[ \t\u3000]*[\u2600-\u27bf\U0001f300-\U0001faff]")
+_EMOJI_LED = regexcache.compile(r"[ \t\u3000]*[\u2190-\u21ff\u2600-\u27bf\u2b00-\u2bff\U0001f300-\U0001faff]")
 
 
 def _join_soft_breaks(text: str) -> str:
