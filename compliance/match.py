@@ -946,7 +946,7 @@ _CHOICE = regexcache.compile(r"(?<![非挑])選(?=長度|號數|尺寸|顏色|�
                      r"|(?:戒圍|手圍|號數|尺碼)(?:係|是|為|均|皆)?(?:依|按|照|依照)(?:您|你|妳|顧客|客戶|消費者|買家|會員)?(?:所)?(?:指定|選擇|選定|挑選)"
                      # (「依您指定的顏色與尺寸裁切包裝出貨」: two catalogue options picked)
                      r"|指定(?:之|的)?(?:顏色|尺寸|尺碼|款式|規格)(?:與|和|及|、)(?:顏色|尺寸|尺碼|款式|規格)"
-                     r"|(?<!非)(?:選擇|選購|挑選|現有|既有|點選|勾選|選了|選的|選好|自選|選定)(?:之|的)?.{0,8}(?:顏色|尺寸|尺碼|規格|款式|花色|材質|選項|口味|組合|木種|戒圍|手圍|色號|色系|號碼|香味|香調|長度|容量|殼色|機型)"
+                     r"|(?<!非)(?:選擇|選購|挑選|現有|既有|現成|點選|勾選|選了|選的|選好|自選|選定|所選)(?:之|的)?.{0,8}(?:片數|盒型|紙色|顏色|尺寸|尺碼|規格|款式|花色|材質|選項|口味|組合|木種|戒圍|手圍|色號|色系|號碼|香味|香調|長度|容量|殼色|機型)"
                      # (「僅就本網站所列之木材種類、尺寸或漆色加以選擇之商品」: the options named first)
                      r"|(?:就|從|自)[^,;。]{0,12}(?:所列|現有|既有|提供)(?:之|的)[^,;。]{0,16}(?:顏色|尺寸|尺碼|規格|款式|花色|材質|木種|漆色|色系|種類)[^,;。]{0,4}(?:加以|進行|作|做)?(?:選擇|挑選|擇定)")
 _MADE_TO_ORDER = regexcache.compile(r"(?:接單|下單|訂購|付款|訂單成立)(?:後|之後)(?:才|即|再|始|方)?(?:開始|進行|安排)?(?:生產|製作|製造|備料|叫貨|訂製|訂做|排產)")
@@ -971,7 +971,9 @@ _REFUSES = regexcache.compile(r"不適用|恕不|不接受|不受理|無法|不�
 
 # goods made to measurements taken of the consumer's own window, body or room (「師傅到府丈量後，依…窗戶實際
 # 尺寸…逐件裁剪縫製」): a specification no catalogue offers, whatever else was picked
-_MEASURED = regexcache.compile(r"丈量|到府(?:測量|量測)|實際尺寸|實測|量身")
+# (「依您的窗戶尺寸專門裁布縫製」: the consumer's own window, wall or body measured)
+_MEASURED = regexcache.compile(r"丈量|到府(?:測量|量測)|實際尺寸|實測|量身"
+                       r"|(?:您|你|妳|消費者|客戶|顧客)(?:家)?(?:的|之)?(?:窗戶|窗框|房間|牆面|空間|門框|車型|腳型|頭圍)(?:的|之)?(?:實際)?(?:尺寸|尺碼|大小|寬高|長寬)")
 
 
 def _fake_custom(subject: str) -> bool:
@@ -1002,7 +1004,7 @@ _ALL_CUSTOM = regexcache.compile(r"(?:所有|全部|全館|全店|本店|本站|
 _DEEMED = regexcache.compile(r"(?:即|均|皆|一律|將|亦|都|則)?(?:視為|視同|認定為|認定是|認定屬於?|認定係|當作|當成|歸類為|歸類於|歸為|列為|算作|算是|(?<=[都也皆均])算(?=(?:是)?(?:客製|訂製))|等同於?|比照|準用|"
                      r"(?:本店|本公司|本站|我們)?(?:所)?(?:定義|認定|規定|界定)(?:為|之|的))"
                      r"(?:是|屬|為)?(?:本店|本公司)?(?:之|的)?(?:依(?:您|消費者|會員|客戶)[^,;。]{0,8}?(?:之|的))?"
-                     r"(?P<label>個人衛生用品|衛生用品|貼身衣物|客製化?(?:給付|商品)|訂製商品|"
+                     r"(?P<label>個人衛生用品|衛生用品|貼身衣物|客製化?(?:給付|商品)|客製化(?=[,;。)]|$)|訂製商品|"
                      r"易於?腐敗(?:之|的)?商品|數位內容|影音商品|消耗品)")
 _DEEMED_WEAK = regexcache.compile(r"(?:(?:即|均|皆|一律|都|則)(?:屬於?|為|是)|屬於?)(?:本店|本公司)?(?:[^,;。()依要求拆開封]{1,10}?(?:之|的)|之|的)?(?P<label>個人衛生用品|衛生用品|貼身衣物|客製化?(?:給付|商品)|訂製商品)")
 _ALL_EXCLUDED = "全面排除七日解除權"
@@ -1042,6 +1044,12 @@ def classify_exclusion(subject: str) -> Placement:
             # 「選擇戒圍之商品一律視為客製化商品」: a size picked from the catalogue is no
             # specification of the consumer's (G4)
             return Placement("unlawful", (_FAKE_CUSTOM.label,), "不在準則第2條所列合理例外範圍")
+        # (not when the shop 「認定」 it so, nor beside a catalogue choice: 「選購現有款式…列為客製化」)
+        if inner.verdict == "lawful" and re.search(r"客製|客制|訂製", deemed.group("label")) and _SPEC.search(inner_subject) \
+                and not _CHOICE.search(inner_subject) and "認定" not in deemed.group():
+            # 「依您上傳的照片印製的手機殼視為客製化」: goods made to the consumer's specification are
+            # customised, whatever the shop calls them
+            return inner
         return Placement("review", (f"業者自行認定為{deemed.group('label')}之商品",),
                          "業者自行認定之類別不等於準則第2條所列例外，須個案判斷")
     # (「就算是沒有刻字的空白款…也通通不接受退換貨」: goods said not to be customised are not)
