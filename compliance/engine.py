@@ -67,7 +67,17 @@ def prepare(doc: Document, text: str | None = None) -> Prepared:
     out, character for character (quoted_terms), so that offsets stay the document's."""
     norm = normalize(doc.text if text is None else text)
     cl = clauses(norm.text)
-    return Prepared(doc, norm, cl, [c.start for c in cl], _comment_clauses(cl) if _FLOOR.search(norm.text) else frozenset())
+    others = _comment_clauses(cl) if _FLOOR.search(norm.text) else frozenset()
+    if _MENU_MARK.search(norm.text):
+        others = others | {c.index for c in cl if _MENU.fullmatch(c.text.strip())}
+    return Prepared(doc, norm, cl, [c.start for c in cl], frozenset(others))
+
+
+# a menu of a chat account's or a page's sections (「【📦 訂購流程】【🚚 運費配送】【↩️ 退貨退款】…」,
+# normalised: 「📦訂購流程🚚運費配送↩️退貨退款…」): labels, no terms
+_EMOJI = r"[\u2190-\u21ff\u2600-\u27bf\u2b00-\u2bff\U0001f300-\U0001faff\ufe0f]"
+_MENU_MARK = regexcache.compile(_EMOJI + r"[\u4e00-\u9fff]{1,8}" + _EMOJI)
+_MENU = regexcache.compile(r"(?:" + _EMOJI + r"+[\u4e00-\u9fffa-z]{1,8}){4,}")
 
 
 # a commenter's floor on a forum post (Dcard 「B1：」, 「B12 匿名：」, 「3樓：」), not the author's

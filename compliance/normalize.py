@@ -187,7 +187,7 @@ class Normalized:
 # that does not start a new item, continues the sentence.
 _SOFT_BREAK = regexcache.compile(
     # (the newline first: re scans for it fast; a line that ends with an emoji, 「…也不錯😊」, has ended)
-    r"\n(?<=[^\s。．.!?;:！？；：」』）)\u2190-\u21ff\u2600-\u27bf\u2b00-\u2bff\U0001f300-\U0001faff]\n)"
+    r"\n(?<=[^\s。．.!?;:！？；：」』）】)\u2190-\u21ff\u2600-\u27bf\u2b00-\u2bff\U0001f300-\U0001faff]\n)"
     # (decorative bullets too, and an emoji that opens a line: 「🥮 月餅…」, 「⚠️ …」)
     # (an indented continuation too, 「…我會留底防詐騙，\n   不能刪掉」, when the line before ends with a comma,
     # or an English sentence's next word, 「…shall be brought exclusively\n  before the …」)

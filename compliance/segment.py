@@ -68,7 +68,8 @@ class Clause:           # page has hundreds of clauses; nothing changes one once
     @property
     def is_question(self) -> bool:
         t = _without_emoji_tail(self.text.rstrip("。;"))
-        return t.endswith("?") or t.endswith("嗎") or t.startswith(("q:", "q.", "問:"))
+        return t.endswith("?") or t.endswith("嗎") or t.startswith(("q:", "q.", "問:")) or (
+            self.line_start and len(t) <= 40 and ("為" in t or "怎" in t or "憑" in t) and bool(_WHY_TAIL.search(t)))
 
 
 _QUESTION_START = regexcache.compile(r"(?:q|問|Q)\d*[.:]")
@@ -95,7 +96,13 @@ def is_question_text(text: str) -> bool:
         text = text[:-1]
     if text and _emoji(text[-1]):  # (this runs on every line: most end in a CJK character)
         text = _without_emoji_tail(text)
-    return text.endswith(_QUESTION_ENDS) or bool(_QUESTION_START.match(text))
+    if text.endswith(_QUESTION_ENDS) or _QUESTION_START.match(text):
+        return True
+    # a short title that asks without a question mark (「8/12 🙅 刻好的章，為什麼不能退」)
+    return len(text) <= 40 and ("為" in text or "怎" in text or "憑" in text) and bool(_WHY_TAIL.search(text))
+
+
+_WHY_TAIL = regexcache.compile(r"(?:為什麼|為何|怎麼會|憑什麼)[^,;。:!?]{0,12}$")
 
 
 def _is_heading(line: str) -> bool:

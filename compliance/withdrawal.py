@@ -520,6 +520,9 @@ _ANSWER_YES = regexcache.compile(r"^(?:a\d*[.:]|答:)?\s*(?:其實|事實上)?,?
 _ANSWER_MARK = regexcache.compile(r"^(?:a\d*[.:]|答:)")
 
 
+_ASKED_ME = regexcache.compile(r"(?:問|詢問|私訊)(?:我|我們|小編|店長|老闆|說|道)?:")
+
+
 def _faq_exclusions(ctx: Context, exclusion: Pattern) -> list[tuple[Hit, str]]:
     """「哪些商品不能退貨？ A：生鮮食品與特價商品。」: the question names the restriction,
     the answer names the goods. The answer (up to the next question) is the subject."""
@@ -540,6 +543,8 @@ def _faq_exclusions(ctx: Context, exclusion: Pattern) -> list[tuple[Hit, str]]:
             m = exclusion.match.search(c.text)
             if m is None or negated(c.text, m.start()):
                 continue
+            if _ASKED_ME.search(c.text, 0, m.start()):
+                continue  # a customer's question told in a story (「客人問我：「剪開了是不是就不能退了？」」)
             answer = []
             for x in p.clauses[c.index + 1:c.index + 5]:
                 if x.is_question or (answer and (x.heading != answer[0].heading or _is_title(x))):
@@ -550,6 +555,8 @@ def _faq_exclusions(ctx: Context, exclusion: Pattern) -> list[tuple[Hit, str]]:
             subject = " ".join(x.text for x in answer if not _grants_right(x.text))
             if not subject:
                 continue  # every answer clause grants the right (「所有商品都可以退貨」)
+            if any(u.search(subject) for u in exclusion.unless):
+                continue  # (an answer about another shop, 「之前在別家買…被拒絕」)
             out.append((Hit(p, answer[0], answer[0].start, answer[0].end, exclusion), subject))
     return out
 

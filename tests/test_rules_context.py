@@ -377,3 +377,18 @@ def test_a_target_that_sends_nothing_has_no_shipping_fee_to_state():
     # goods that are shipped must state the fee, however they are sold
     shipped = download.replace("軟體以下載方式提供", "另寄送實體序號卡")
     assert evaluate([Document("t.txt", shipped)], PACK, assume_terms=True, only=["M09"])[0].status is Status.FAIL
+
+
+def test_a_menu_a_story_and_a_title_that_asks_are_no_exclusions():
+    # (blind set AN) a chat account's menu of sections, a customer's question told in the owner's
+    # story about another shop, and a title that asks 「為什麼不能退」 restrict nothing
+    menu = "【📦 訂購流程】【🚚 運費配送】【↩️ 退貨退款】【🎁 預購新品】【👤 會員與個資】\n真人客服時間：週一～週五 10:00–19:00"
+    story = ("上週有位客人私訊問我：「請問茶葉包裝剪開了，是不是就不能退了？」她說之前在別家買茶，"
+             "剪開後想退，結果被回一句「食品拆了就沒辦法」。我們家剪開了也可以退。")
+    title = "8/12 🙅 刻好的章，為什麼不能退\n每一顆章都是照你給我的名字刻的，屬於依消費者要求所為的客製化給付，結帳前會請你勾選知悉，所以不適用七天解除權。"
+    for text in (menu, story, title):
+        got = evaluate([Document("t.txt", text)], PACK, assume_terms=True, only=["P05"])[0]
+        assert got.status is Status.PASS, (text, [e.text for e in got.evidence])
+    # the same refusals stated by the shop itself are found
+    assert evaluate([Document("t.txt", "食品拆了就沒辦法退喔，退貨運費也請自付。")], PACK, assume_terms=True,
+                    only=["P05"])[0].status is Status.FAIL
