@@ -105,6 +105,10 @@ def is_question_text(text: str) -> bool:
 _WHY_TAIL = regexcache.compile(r"(?:為什麼|為何|怎麼會|憑什麼)[^,;。:!?]{0,12}$")
 
 
+_RULE_CHARS = "=＝━─—-_~～*＊#·•.。…─═▬"
+_RULE_ONLY = regexcache.compile(r"[=＝━─—\-_~～*＊#·•.。…═▬\s]{3,}")
+
+
 def _is_heading(line: str) -> bool:
     s = line.strip()
     if not s or len(s) > _HEADING_MAX:
@@ -126,6 +130,8 @@ def clauses(text: str) -> list[Clause]:
         pos += len(line) + 1
         if not line:
             continue
+        if line[0] in _RULE_CHARS and _RULE_ONLY.fullmatch(line):
+            continue  # a decorative rule (「＝＝＝＝」, 「━━━━」) is no heading nor clause: the title between two is
         is_item = bool(_ITEM_MARK.match(line))
         if is_item and _numbered_title(line, lines, i):
             # 「5. 七日解除權」 above a paragraph titles a section, like an unnumbered heading
