@@ -445,7 +445,7 @@ _THIRD_PARTY_TRADER = with_first_chars(regexcache.compile(r"(?<!物流)(?<!金�
 _PUBLICATION = regexcache.compile(r"讀者|編輯部|編輯小結|延伸閱讀|懶人包|這篇文章|本篇文章|筆者|受訪|轉述|當事人|記者|消保官(?:也|則)?(?:表示|指出|提醒|說)")
 # a quotation, and the verb of saying it follows (found from the quote mark, which is rarer)
 _QUOTED = regexcache.compile(r"[「『“\"]([^」』”\"\n]{2,80})[」』”\"]")
-_SAID = regexcache.compile(r"(?<!不會)(?<!不能)(?<!不)(?<!別)(?:說|表示|回覆|回應|回答|回我|告訴我|寫著|寫道|轉述|強調|坦言|指出|回說|改口說)"
+_SAID = regexcache.compile(r"(?<!不會)(?<!不能)(?<!不)(?<!別)(?:說|表示|回覆|回應|回答|回我|告訴我|寫著|寫道|寫|標著|轉述|強調|坦言|指出|回說|改口說)"
                    r"(?:的回覆|道)?[ \t]*[:：,，]?[ \t]*$")
 # reported speech without quote marks: 「客服跟我說特價商品不能退」
 _REPORTED_TO_ME = with_first_chars(regexcache.compile(
@@ -453,7 +453,7 @@ _REPORTED_TO_ME = with_first_chars(regexcache.compile(
 # what a quoted shop clause says: a refusal, a condition, a rule
 # a customer's question quoted by the shop (客人在 LINE 問我：「做好了不喜歡可以退嗎？」)
 _ASKED = regexcache.compile(r"(?:嗎|呢|[?？])[\s~～。!！]*$")
-_RULE_WORDS = regexcache.compile(r"恕|不|概|無法|拒|須|需|規定|條款|須知|退|換|視為|為準|限|逾")
+_RULE_WORDS = regexcache.compile(r"恕|不|概|無法|拒|須|需|規定|規則|條款|須知|退|換|視為|即表示|為準|限|逾")
 _SENTENCE_END = regexcache.compile(r"[。！？!?\n]")
 _QUESTION_START = regexcache.compile(r"\s*(?:q\d*|問)\s*[:：.．]", re.IGNORECASE)
 _NARRATOR = with_first_chars(regexcache.compile(r"(?<![自本])我(?![們司方國])"))
@@ -465,8 +465,11 @@ def _seller_marks(text: str) -> int:
     規則」), the page made the terms of every purchase (「下標即表示您已充分閱讀本頁所有規則」),
     the shop's registration details."""
     own = text[:_QUOTE_OPEN.search(text).start()] if _QUOTE_OPEN.search(text) else text
+    # (a buyer quoting the shop, 「賣場寫著「下標即表示同意」」, makes no consent of the writer's own)
+    quotes = [(q.start(), q.end()) for q in _QUOTED.finditer(own)] if "「" in own or "\"" in own else []
+    consent = any(not any(a <= m.start() < b for a, b in quotes) for m in _OWN_CONSENT.finditer(own))
     return (bool(_SHOP_PROFILE.search(own[:400])) + bool(_OWN_RULES_MINE.search(own[:300]))
-            + bool(_OWN_CONSENT.search(own)) + bool(_OWN_SHOP_INFO.search(own)))
+            + consent + bool(_OWN_SHOP_INFO.search(own)))
 
 
 def _writer_voice(original: str) -> bool:

@@ -213,6 +213,15 @@ def test_one_mark_of_a_seller_does_not_make_a_buyers_blog_terms():
     assert {r.status for r in evaluate([Document("b.txt", blog)], PACK)} <= {Status.NOT_APPLICABLE, Status.NEEDS_REVIEW}
 
 
+def test_a_buyers_review_under_a_seller_line_quoting_its_rules_stays_a_blog():
+    # a buyer's post may carry the seller's line and quote its consent clause: neither is the writer's own
+    review = ("露天開箱｜老鏡頭初體驗\n賣家：old_lens_house\n商品：二手 50mm 定焦鏡　價格：3,200 元\n"
+              "我上週在露天下標了這顆鏡頭，我收到後馬上裝在我的相機上試拍，我覺得銳利度很不錯，我很推薦。\n"
+              "賣家的關於我寫著「下標即表示您已閱讀並同意本頁所有規則」，還寫「二手商品售出不退」，我覺得有點兇。\n"
+              "我之後還會再回購，我也推薦給朋友，大家可以參考看看我的心得。運費 80 元，我用超商取貨付款。\n")
+    assert {r.status for r in evaluate([Document("b.txt", review)], PACK)} <= {Status.NOT_APPLICABLE, Status.NEEDS_REVIEW}
+
+
 def test_a_formal_notice_that_names_itself_is_judged_despite_news_words():
     # (blind set O: 「以下稱「本室」」 and many words that news uses, 業者, 表示, 提醒)
     text = ("霜語冰室線上購物須知\n霜語冰室（以下稱「本室」）提供冰品低溫宅配。消費者於本室官網訂購前，請詳閱本須知。\n"
