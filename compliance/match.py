@@ -1150,6 +1150,8 @@ def classify_exclusion(subject: str) -> Placement:
         return Placement("review", tuple(c.label for c in grey), "商品類別是否屬準則第2條所列例外，須個案判斷")
     if _CONDITION_USED.search(subject):
         noun = _opened_goods(subject) or _listed_goods(subject) or _first_goods(subject)
+        if _PACKAGING_ONLY.fullmatch(noun):
+            noun = ""  # (「外盒封膜拆開就不能退了」: the wrapping opened, the goods in general)
         if noun:
             # 「已拆封之濾芯」: goods named, but in no list: is it a personal-hygiene good?
             return Placement("review", (f"已拆封或使用之{noun}",), "商品類別是否屬準則第2條所列例外，須個案判斷")
@@ -1220,10 +1222,13 @@ def _listed_goods(subject: str) -> str:
     return "、".join([n for n in names if len(n) >= 2][:3])
 
 
+_PACKAGING_ONLY = regexcache.compile(r"(?:外盒|外箱|盒子|包裝盒?|外包裝|封膜|膠膜|收縮膜|封條|吊牌|標籤|貼紙|的|之|及|與|和|、)+")
+
+
 def _first_goods(subject: str) -> str:
     """The goods an opened-goods exclusion names before its reason (「耳針式耳環因直接穿戴於
     耳洞…拆封後不適用」 -> 耳針式耳環), '' when none."""
-    head = re.split(r"[因,;:。]|基於|由於|經|一經|如|若|拆封|開封", _CONDITION_USED.sub("", subject), maxsplit=1)[0]
+    head = re.split(r"[因,;:。]|基於|由於|經|一經|如|若|拆封|開封|就|便|即|不能|不可|無法|恕不|不退", _CONDITION_USED.sub("", subject), maxsplit=1)[0]
     noun = _NOT_GOODS.sub("", head.rsplit(" ", 1)[-1])  # (not the heading before the clause)
     return noun if len(noun) >= 3 else ""
 
@@ -1232,7 +1237,7 @@ def _opened_goods(subject: str) -> str:
     """The specific goods an opened-goods exclusion names (「已拆封之濾芯」 -> 濾芯), '' when
     it speaks of goods in general (「商品一經拆封」)."""
     for m in _OPENED_NOUN.finditer(subject):
-        noun = re.split(r"不|恕|無|概|一律|均|皆|都|即|者|等|將|亦|並|仍|可", m.group("after") or "")[0] or m.group("before") or ""
+        noun = re.split(r"不|恕|無|概|一律|均|皆|都|即|就|後|者|等|將|亦|並|仍|可", m.group("after") or "")[0] or m.group("before") or ""
         noun = _GENERIC_GOODS.sub("", noun)
         if len(noun) >= 2:
             return noun
