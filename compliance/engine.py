@@ -98,11 +98,11 @@ def _comment_clauses(cl: list[Clause]) -> frozenset[int]:
 
 # A writer's post that copies out a shop's terms between marker lines (「————（以下為截圖內容）————」
 # … 「————（截圖內容結束）————」): the copy is that shop's terms, the rest is the writer's.
-_RULE_LINE = r"[ \t\u3000]*[—━=\-─_~～*＊＝]{2,}[ \t\u3000]*"
+_RULE_LINE = r"[ \t\u3000]*[—━=\-─_~～*＊＝▼▲▽△◆◇■□●○★☆]{2,}[ \t\u3000]*"
 _QUOTE_OPEN = regexcache.compile(
     r"(?m)^" + _RULE_LINE + r"[（(【\[]?[ \t\u3000]*(?:以下(?:為|是)|下面是|底下是)[^\n]{0,40}?[)）】\]]?" + _RULE_LINE + r"$")
 _QUOTE_CLOSE = regexcache.compile(
-    r"(?m)^" + _RULE_LINE + r"[（(【\[]?[^\n]{0,20}?(?:結束|到此|完畢|為止)[)）】\]]?" + _RULE_LINE + r"$")
+    r"(?m)^" + _RULE_LINE + r"[（(【\[]?[^\n]{0,20}?(?:結束|到此|完畢|為止|以上(?:為|是|就是)?[^\n]{0,6}(?:原文|截圖|內容|節錄|全文))[^\n]{0,20}?[)）】\]]?" + _RULE_LINE + r"$")
 
 
 _ANY_FLOOR = regexcache.compile(r"(?im)^[ \t\u3000]*(?:b\d{1,4}|\d{1,4}樓)(?![\d])")

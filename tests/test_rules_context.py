@@ -374,6 +374,12 @@ def test_a_post_that_copies_out_a_shops_terms_is_judged_on_the_copy():
     assert {r.status for r in evaluate([Document("post.txt", plain)], PACK)} <= {Status.NOT_APPLICABLE, Status.NEEDS_REVIEW}
     # an open marker without its close is no quotation
     assert quoted_terms(QUOTING_POST.replace("————（截圖內容結束）————", "")) is None
+    # (blind set AP) other marker lines: 「===== 以上為原文，以下是我的問題 =====」, 「▼▼▼ … ▼▼▼」 … 「▲▲▲ 節錄結束 ▲▲▲」
+    for open_, close in (("=========== 以下為購物須知原文 ===========", "=========== 以上為原文，以下是我的問題 ==========="),
+                         ("▼▼▼▼▼▼ 以下為服務條款節錄（原文照貼）▼▼▼▼▼▼", "▲▲▲▲▲▲ 節錄結束 ▲▲▲▲▲▲")):
+        post = QUOTING_POST.replace("————（以下為截圖內容）————", open_).replace("————（截圖內容結束）————", close)
+        got = {r.rule_id: r.status for r in evaluate([Document("post.txt", post)], PACK)}
+        assert got["P05"] is Status.FAIL, open_
 
 
 def test_a_target_that_sends_nothing_has_no_shipping_fee_to_state():
