@@ -540,6 +540,8 @@ _PROTECTIVE_REASON = regexcache.compile(r"(?:不得|不會|不可|不能|不應|
 _UNAFFECTED = regexcache.compile(r"(?:不影響|不妨礙|無損|不減損|不限制|不排除|不減少|不致|仍(?:得|可(?!能)|享有|保有|享|有權|能)|依法享有|均可|皆可|一律可)")
 _NEGATION_WINDOW = 12
 # a negated verb that names a cause, not a protection: 「因使用或無法使用本服務所生之任何損害，均不負…」
+# a turn ends the negator's reach: 「不會啦 😂 但我們保留隨時停止訂閱服務的權利」
+_TURN = regexcache.compile(r"但|不過|可是|然而")
 _CAUSED_BY = regexcache.compile(r"所生|所致|所造成|造成|導致|引起|而生|衍生")
 # 「不得以任何名目收取費用或自退款中扣除」: a verb phrase joined by 或/及 to a negated one, in the
 # same phrase, is negated too (what lies between the negator and the hit, ending in the coordinator)
@@ -627,7 +629,8 @@ def negated(clause: str, hit_start: int) -> str | None:
     m = None
     for m in _PROTECTIVE_BEFORE.finditer(window):
         pass
-    if m is not None and "," not in window[m.end():] and not _CAUSED_BY.search(window, m.end()) and not (
+    if m is not None and "," not in window[m.end():] and not _CAUSED_BY.search(window, m.end()) \
+            and not _TURN.search(window, m.end()) and not (
             ("、" in window[m.end():] or window[-1:] in "也亦且又")
             and clause[hit_start:hit_start + 1] in "不無恕概沒拒謝婉"):
         # (「不可取消、不可退」, 「不能取消也不能退貨」: a hit that carries its own negator after
@@ -636,7 +639,8 @@ def negated(clause: str, hit_start: int) -> str | None:
     window = before[-_COORDINATION_WINDOW:]
     m = None
     for m in _PROTECTIVE_BEFORE.finditer(window):
-        if _COORDINATED.fullmatch(window, m.end()) and not _CAUSED_BY.search(window, m.end()):
+        if _COORDINATED.fullmatch(window, m.end()) and not _CAUSED_BY.search(window, m.end()) \
+                and not _TURN.search(window, m.end()):
             return m.group()
     # 「我們不會在條款裡寫什麼『本店保留最終解釋權』」: a negated verb of writing or
     # claiming governs what it mentions, up to the end of its phrase
