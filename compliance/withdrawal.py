@@ -267,7 +267,8 @@ def check_refund(rule: Rule, ctx: Context) -> Result:
             continue  # a refund because the trader cannot deliver is not the §19-2 refund after withdrawal
         if _PAYMENT_DUE.search(c.text) and not _REFUND_WORD.search(c.text):
             continue  # 「機關可開立請款單，於收貨後三十日內匯款」: the buyer's time to pay, not a refund
-        found = [d for d in durations(c.text) if not _not_a_period(c.text, d)]
+        # (「於三十日前公告，並退還…餘額」: days before an event are a lead time, not the refund's)
+        found = [d for d in durations(c.text) if not _not_a_period(c.text, d) and c.text[d.end:d.end + 1] != "前"]
         for k, d in enumerate(found):
             if answers_refund:
                 if other_rx.search(c.text[max(0, d.start - 10):d.end + 10]):
