@@ -100,7 +100,7 @@ def _comment_clauses(cl: list[Clause]) -> frozenset[int]:
 # … 「————（截圖內容結束）————」): the copy is that shop's terms, the rest is the writer's.
 _RULE_LINE = r"[ \t\u3000]*[—━=\-─_~～*＊＝▼▲▽△◆◇■□●○★☆]{2,}[ \t\u3000]*"
 _QUOTE_OPEN = regexcache.compile(
-    r"(?m)^" + _RULE_LINE + r"[（(【\[]?[ \t\u3000]*(?:以下(?:為|是)|下面是|底下是)[^\n]{0,40}?[)）】\]]?" + _RULE_LINE + r"$")
+    r"(?m)^" + _RULE_LINE + r"[（(【\[]?[ \t\u3000]*(?:以下(?:為|是)|下面是|底下是|[^\n]{0,20}?(?:原文|全文|內容|節錄|截圖|條款)[^\n]{0,4}開始)[^\n]{0,40}?[)）】\]]?" + _RULE_LINE + r"$")
 _QUOTE_CLOSE = regexcache.compile(
     r"(?m)^" + _RULE_LINE + r"[（(【\[]?[^\n]{0,20}?(?:結束|到此|完畢|為止|以上(?:為|是|就是)?[^\n]{0,6}(?:原文|截圖|內容|節錄|全文))[^\n]{0,20}?[)）】\]]?" + _RULE_LINE + r"$")
 
@@ -420,7 +420,10 @@ _OWNER_SELF = regexcache.compile(r"我是[^。\n]{0,30}?(?:店長|店主|老闆|
                          # 「大家好，我是山嵐烘豆所的老K」: someone of the shop, by the shop's name
                          r"|我是[^。\n,，]{2,12}?(?:所|店|舖|鋪|坊|工作室|商行|館|社|廠|園|小舖)的[^。\n,，]{1,8}"
                          # 「本人為焦糖小家電工作室負責人」
-                         r"|本人(?:為|是|即)[^。\n]{0,20}?(?:負責人|店長|店主|老闆|創辦人|主理人)")
+                         r"|本人(?:為|是|即)[^。\n]{0,20}?(?:負責人|店長|店主|老闆|創辦人|主理人)"
+                         # 「這個賣場是幫我阿嬤開的」, 「開店第三年」, a blog's 「分類：店務公告」
+                         r"|(?:這個|這間|這家|本)(?:賣場|小店|店|工作室|品牌)是(?:我|我們|幫我[^。\n,，]{0,6})(?:經營|開|成立)的"
+                         r"|(?<![這那該])開店(?:第)?[一二三四五六七八九十兩\d]{1,3}年|(?:分類|類別)[:：][^\n]{0,6}店務")
 _CONTRACT = regexcache.compile(r"本條款|本契約|本須知|本規範|本政策|本規定|本說明|應於|不得|恕不|概不|得於|須於|規定|條款|消費者保護法|解除契約|退換貨|退款|運費|付款|訂單")
 _SELF = regexcache.compile(r"本(?:公司|網站|站|店|商店|賣場|平臺|商城|品牌)|我們|敝(?:公司|店)|本條款|本契約|本服務")
 
@@ -554,7 +557,9 @@ def looks_like_terms(text: str, original: str | None = None) -> bool:
         # customers and the shop's staff, who state the shop's rules)
         # A page titled as the seller's own rules (「…團購須知（下單前必看）」) is the seller's, whoever
         # says 我 in it; so is a chat export under the shop's own profile (「粉絲專頁：汪喵食堂」).
-        info, owner = bool(_OWN_SHOP_INFO.search(text)), bool(_OWNER_SELF.search(text[:600]))
+        # (the owner's byline, 「文／蘇以晴（山嵐茶事 主理人）」, is the owner introducing itself)
+        info = bool(_OWN_SHOP_INFO.search(text))
+        owner = bool(_OWNER_SELF.search(text[:600]) or _OWNER_BYLINE.search(text[:400]))
         if (info and acts >= 4) or (owner and acts >= 2) \
                 or (len(_CHAT_LINE.findall(text)) >= 8 and (acts >= 3 or bool(_SHOP_PROFILE.search(text[:400])))) \
                 or _OWN_RULES_TITLE.search(text[:160]):
@@ -565,7 +570,9 @@ def looks_like_terms(text: str, original: str | None = None) -> bool:
         marks = info + owner + bool(_OWN_CONSENT.search(text)) + bool(_SHOP_PROFILE.search(text[:400])) \
             + (acts >= 2) + (acts >= 4)
         # (or two of the marks that tell a seller from a writer at all, _seller_marks)
-        return marks >= 3 or _seller_marks(text) >= 2
+        # (the owner introducing itself is one of them, and with one other mark enough:
+        # 「賣家：grandma_knit_yilan」 over 「這個賣場是幫我阿嬤開的」)
+        return marks >= 3 or (owner and marks >= 2) or _seller_marks(text) >= 2
     return True
 
 
