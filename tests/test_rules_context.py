@@ -197,8 +197,21 @@ OWNER_ANNOUNCEMENT = """#公告 賣了十年手工皂，我的網路訂單規則
 """
 
 
-@pytest.mark.parametrize("text", [OWNER_BLOG, OWNER_ABOUT, OWNER_THREAD, OWNER_AUCTION, OWNER_ANNOUNCEMENT],
-                         ids=["owner-blog", "ruten-about", "threads-rental", "auction-seller", "owner-announcement"])
+# (blind sets AS, AR: a repairer's Threads thread headed by its shop details, an auction 關於我 under
+# 「露天帳號：」 whose owner says 「店開在士林」)
+OWNER_REPAIR_THREAD = """@tick.bench｜小齒輪工作室・鐘錶維修
+Threads 置頂 1/8
+常常有人私訊問一樣的問題，乾脆整理成一串，想跟我買二手錶的朋友先看完再來問我，我一個人回不完。
+工作室：小齒輪工作室（統一編號 12345678）
+電話：04-1234-5678
+2/8 我收到錶會先拍照給你看，我報價你同意我才開工，我修好會再拍給你。
+3/8 二手錶售出後一律不退不換，特價錶也不退，退回運費你自己出。
+4/8 照片看看就好，實際以收到的錶為準。我會盡量回覆，我週一公休。
+"""
+
+
+@pytest.mark.parametrize("text", [OWNER_BLOG, OWNER_ABOUT, OWNER_THREAD, OWNER_AUCTION, OWNER_ANNOUNCEMENT, OWNER_REPAIR_THREAD],
+                         ids=["owner-blog", "ruten-about", "threads-rental", "auction-seller", "owner-announcement", "repair-thread"])
 def test_an_owners_first_person_page_is_judged_as_its_shops_terms(text):
     got = {r.rule_id: r.status for r in evaluate([Document("t.txt", text)], PACK)}
     assert got["P05"] is Status.FAIL  # 特價…不退 / 訂金都不退 / 運費自己出
