@@ -519,7 +519,7 @@ def check_withdrawal_restrictions(rule: Rule, ctx: Context) -> Result:
 _QUESTION_MARK = regexcache.compile(r"[?嗎]")  # fast scans (a leading charset or literal), not an alternation
 _QUESTION_LINE = regexcache.compile(r"\n(?:q[:.]|問:)")
 # an FAQ answer that contradicts the question's restriction (「不會喔」, 「可以的」)
-_ANSWER_YES = regexcache.compile(r"^(?:a\d*[.:]|答:)?\s*(?:其實|事實上)?,?(?:可以|不會|當然|沒問題|能|是的,?(?:可以|都可|仍可)|仍可|都可以|不用|不需|不須|無須|可)")
+_ANSWER_YES = regexcache.compile(r"^(?:a\d*[.:]|答:)?\s*(?:其實|事實上)?,?(?:可以|不會|當然|沒問題|能|是的,?(?:可以|都可|仍可)|仍可|都可以|不用|不需|不須|無須|可|不是[!,。~]|沒有這回事|才不)")
 _ANSWER_MARK = regexcache.compile(r"^(?:a\d*[.:]|答:)")
 
 
