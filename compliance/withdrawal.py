@@ -463,6 +463,14 @@ def check_withdrawal_restrictions(rule: Rule, ctx: Context) -> Result:
                 again = classify_exclusion(f"{earlier} {subject}")
                 if again.verdict == "lawful":
                     placement = again
+        if _WAIVER.search(trigger) and placement.verdict != "lawful" and h.pattern is exclusion:
+            # 「會員勾選前項欄位者，本公司於付款後立即開通，課程開通後不適用消費者保護法第十九條第一項之解除權」:
+            # the category and the consent are stated in the paragraph before
+            earlier = _paragraph_before(h)
+            if earlier:
+                again = classify_exclusion(f"{earlier} {subject}")
+                if again.verdict == "lawful":
+                    placement = again
         if _WAIVER.search(trigger) and not _LAWFUL_VERDICT_WORDS.search(subject) and placement.verdict != "lawful":
             # (goods the clause places in a §2 category, 「食材包不適用消保法第十九條第一項」, are judged by it)
             # 「同意放棄七日解除權」, 「不適用消費者保護法第十九條」: the right itself is waived
