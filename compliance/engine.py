@@ -471,7 +471,8 @@ def _seller_marks(text: str) -> int:
     terms it copies out: the shop's profile line (「賣家：」), the rules named its own (「我們的退貨
     規則」), the page made the terms of every purchase (「下標即表示您已充分閱讀本頁所有規則」),
     the shop's registration details."""
-    own = text[:_QUOTE_OPEN.search(text).start()] if _QUOTE_OPEN.search(text) else text
+    opened = _QUOTE_OPEN.search(text)
+    own = text[:opened.start()] if opened else text
     # (a buyer quoting the shop, 「賣場寫著「下標即表示同意」」, makes no consent of the writer's own)
     quotes = [(q.start(), q.end()) for q in _QUOTED.finditer(own)] if "「" in own or "\"" in own else []
     consent = any(not any(a <= m.start() < b for a, b in quotes) for m in _OWN_CONSENT.finditer(own))
@@ -573,9 +574,9 @@ def looks_like_terms(text: str, original: str | None = None) -> bool:
         # shop's profile line, and the seller's own acts (「我們會轉成折抵金」), twice and more.
         marks = info + owner + bool(_OWN_CONSENT.search(text)) + bool(_SHOP_PROFILE.search(text[:400])) \
             + (acts >= 2) + (acts >= 4)
-        # (or two of the marks that tell a seller from a writer at all, _seller_marks)
-        # (the owner introducing itself is one of them, and with one other mark enough:
-        # 「賣家：grandma_knit_yilan」 over 「這個賣場是幫我阿嬤開的」)
+        # Two are enough when one is the owner introducing itself (「賣家：grandma_knit_yilan」 over
+        # 「這個賣場是幫我阿嬤開的」), or when both are marks that tell a seller from a writer at all
+        # (_seller_marks).
         return marks >= 3 or (owner and marks >= 2) or _seller_marks(text) >= 2
     return True
 
