@@ -287,10 +287,15 @@ _SHOP_BEFORE_ID = regexcache.compile(r"(?:^|(?<![\u4e00-\u9fff]))((?:(?![由為�
                              r"(工作室|設計館|工坊|小舖|小鋪|商店|選物店|生活館)[ \t]*[(:]?[ \t]*$")
 
 
+def _own_alias(word: str) -> bool:
+    """Is a name the document declares (「以下簡稱「本學苑」」) a 本-word of the trader's own, not of
+    the document or the service (「本協議」, 「本服務」)?"""
+    return bool(_OWN_ALIAS.fullmatch(word)) and not _DOCUMENT_WORD.fullmatch(word)
+
+
 def own_aliases(text: str) -> list[str]:
     """The 本-words a document defines for its own trader (「（以下稱「本室」）」, normalised text)."""
-    return sorted({m.group(1) for m in _ALIAS_DECL.finditer(text[:20000])
-                   if _OWN_ALIAS.fullmatch(m.group(1)) and not _DOCUMENT_WORD.fullmatch(m.group(1))})
+    return sorted({m.group(1) for m in _ALIAS_DECL.finditer(text[:20000]) if _own_alias(m.group(1))})
 
 
 def self_names(text: str) -> list[str]:
@@ -313,7 +318,7 @@ def self_names(text: str) -> list[str]:
                 for run in _SCRIPT_RUN.findall(m.group(1)):
                     if run != m.group(1) and not _NOT_A_BRAND.match(run):
                         add(run)
-            if rx is _ALIAS_DECL and _OWN_ALIAS.fullmatch(m.group(1)) and not _DOCUMENT_WORD.fullmatch(m.group(1)):
+            if rx is _ALIAS_DECL and _own_alias(m.group(1)):
                 declared.add(m.group(1))  # 「（以下簡稱「本學苑」）」: a 本-word of its own
             elif rx is _ALIAS_DECL and m.group(1) in _PARTY_WORDS:
                 # 「康田生技股份有限公司（以下簡稱乙方）」: a contract's party word is the trader
