@@ -375,7 +375,8 @@ _REMAINDER = regexcache.compile(r"(?:其餘|其他情形|除此之外|除(?:前�
 _TERMS_SIGNALS = [
     # (「以下稱本室」: a name the page defines for itself)
     regexcache.compile(r"本(?:公司|網站|站|店|商店|賣場|平臺|商城|品牌)|我們|敝(?:公司|店)|以下(?:簡)?稱"),
-    regexcache.compile(r"會員|消費者|顧客|買家|您|客人|租客|學員"),
+    # (an owner speaks to its buyer as 你)
+    regexcache.compile(r"會員|消費者|顧客|買家|您|你|妳|客人|租客|學員"),
     regexcache.compile(r"訂購|訂單|下單|購買|下標|得標|預約|預訂"),
     regexcache.compile(r"退貨|退換|退款|解除|退費|全退|不退"),
     regexcache.compile(r"付款|信用卡|貨到付款|匯款|轉帳|刷卡|訂金"),
@@ -398,7 +399,8 @@ _OWN_SHOP_INFO = regexcache.compile(r"統一編號|統編|負責人")
 # the page declares itself the terms the reader accepts by buying (「只要下標就代表你已經看過也同意了」,
 # 「租車就等於同意喔」): a seller's words about its own rules
 _OWN_CONSENT = regexcache.compile(r"(?:下標|下單|訂購|購買|租車|訂車|報名|付款|付訂金?|匯款|轉帳|結帳|預訂|預約)[^。\n,;]{0,4}?(?:就|即|便)?"
-                          r"(?:代表|表示|視為|等於|等同)(?:你|您|妳)?[^。\n]{0,10}?(?:同意|接受|看過|看完|閱讀|讀過|審閱|了解)")
+                          # (「下單＝你已經看過這串了喔」)
+                          r"(?:代表|表示|視為|等於|等同|=)(?:你|您|妳)?[^。\n]{0,10}?(?:同意|接受|看過|看完|閱讀|讀過|審閱|了解)")
 # the shop's own profile at the top of a chat export, and a title naming the page as the seller's rules
 _SHOP_PROFILE = regexcache.compile(r"粉絲專頁[:：]|官方帳號[:：]|對話對象[:：]|商家[:：]|賣場(?:名稱)?[:：]|(?:^|\n)賣家[:：]"
                           # (a thread's or an auction page's own details: 「工作室：秒針工作室」, 「露天帳號：」)
@@ -466,6 +468,44 @@ _QUESTION_START = regexcache.compile(r"\s*(?:q\d*|問)\s*[:：.．]", re.IGNOREC
 _NARRATOR = with_first_chars(regexcache.compile(r"(?<![自本])我(?![們司方國])"))
 
 
+# the page's own name, read off its first line (「【木紋革作｜工作室日常】…」, 「Threads ｜ @mosslye.soap
+# 苔原手工皂 Moss & Lye」): runs of Chinese characters, less the words any page's title has
+_TITLE_RUN = regexcache.compile(r"[\u4e00-\u9fff]{2,10}")
+_GENERIC_TITLE = regexcache.compile(r"關於|置頂|公告|說明|規則|須知|條款|政策|日常|分享|最新|新來|我們|購物|退貨|退換|常見|問題|大家|更新|版本|整理|必看|下單|歡迎|官方|服務")
+_I_AM = regexcache.compile(r"我是([^。\n!?]{1,40})")
+# (a customer of the shop says 我是…的老客人; 「我是在苔原買的」 is where they bought)
+_I_AM_CUSTOMER = regexcache.compile(r"^(?:在|從|跟|向)|客人|粉絲|顧客|會員|消費者|買家|客戶|讀者|網友|老客|回購")
+
+
+def _title_names(text: str) -> list[str]:
+    first = text.lstrip()[:120].split("\n", 1)[0]
+    return [r[:4] for r in _TITLE_RUN.findall(first) if not _GENERIC_TITLE.match(r)]
+
+
+def _owner_names_itself(text: str) -> bool:
+    """Does the writer say it is (of) the shop the page is named after? 「我是木紋革作的阿哲」,
+    「我是阿芷，苔原從 2019 年開始做皂」, 「木紋革作是我…一個人…在經營」"""
+    names = [n for n in _title_names(text) if len(n) >= 2]
+    if not names:
+        return False
+    head = text[:1500]
+    for m in _I_AM.finditer(head):
+        said = m.group(1)
+        if not _I_AM_CUSTOMER.search(said) and any(n[:2] in said for n in names):
+            return True
+    return any(re.search(re.escape(n[:2]) + r"[^。\n,，]{0,4}是我[^。\n]{0,30}?(?:經營|開|成立|做)", head) for n in names)
+
+
+# a page set out under headings of a seller's rules (「【怎麼下單】」, 「▍付款方式」, 「退換貨」): short
+# lines of their own
+_RULE_HEADING = regexcache.compile(r"(?m)^[^\n,，。;；!！?？]{0,8}?(下單|訂購|付款|寄送|運送|配送|運費|出貨|退換|退貨|退款|售後|保固|客製|取消|預購|限購|發票|開單|取貨)[^\n,，。;；!！?？]{0,8}$")
+
+
+def _rule_headings(text: str) -> int:
+    """How many different seller's-rule topics head lines of their own."""
+    return len({m.group(1) for m in _RULE_HEADING.finditer(text)})
+
+
 def _seller_marks(text: str) -> int:
     """How many marks of a seller writing its own rules the page bears at its top and outside any
     terms it copies out: the shop's profile line (「賣家：」), the rules named its own (「我們的退貨
@@ -483,7 +523,7 @@ def _seller_marks(text: str) -> int:
 def _writer_voice(original: str) -> bool:
     """Does the text speak as a writer reporting on shops (blog, news, explainer, column)?"""
     if _OWNER_BYLINE.search(original[:400]) or _OWNER_SELF.search(original[:600]) or _SALE_POST.search(original[:400]) \
-            or _seller_marks(original) >= 2:
+            or _seller_marks(original) >= 2 or _owner_names_itself(original):
         # 「【店長的話】…文／鍛鐵坊刀職人小舖 店長 阿鈞」, 「大家好，我是光見眼鏡小舖的店長阿哲」: the
         # shop's owner writing its own rules, whatever it quotes of its customers (looks_like_terms
         # still asks that the owner state rules of the shop)
@@ -564,7 +604,7 @@ def looks_like_terms(text: str, original: str | None = None) -> bool:
         # says 我 in it; so is a chat export under the shop's own profile (「粉絲專頁：汪喵食堂」).
         # (the owner's byline, 「文／蘇以晴（山嵐茶事 主理人）」, is the owner introducing itself)
         info = bool(_OWN_SHOP_INFO.search(text))
-        owner = bool(_OWNER_SELF.search(text[:600]) or _OWNER_BYLINE.search(text[:400]))
+        owner = bool(_OWNER_SELF.search(text[:600]) or _OWNER_BYLINE.search(text[:400]) or _owner_names_itself(text))
         if (info and acts >= 4) or (owner and acts >= 2) \
                 or (len(_CHAT_LINE.findall(text)) >= 8 and (acts >= 3 or bool(_SHOP_PROFILE.search(text[:400])))) \
                 or _OWN_RULES_TITLE.search(text[:160]):
@@ -573,7 +613,7 @@ def looks_like_terms(text: str, original: str | None = None) -> bool:
         # the owner introducing itself or its shop, the page made the terms of every purchase, the
         # shop's profile line, and the seller's own acts (「我們會轉成折抵金」), twice and more.
         marks = info + owner + bool(_OWN_CONSENT.search(text)) + bool(_SHOP_PROFILE.search(text[:400])) \
-            + (acts >= 2) + (acts >= 4)
+            + (acts >= 2) + (acts >= 4) + (_rule_headings(text) >= 3)
         # Two are enough when one is the owner introducing itself (「賣家：grandma_knit_yilan」 over
         # 「這個賣場是幫我阿嬤開的」), or when both are marks that tell a seller from a writer at all
         # (_seller_marks).

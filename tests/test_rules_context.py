@@ -211,8 +211,36 @@ Threads 置頂 1/8
 """
 
 
-@pytest.mark.parametrize("text", [OWNER_BLOG, OWNER_ABOUT, OWNER_THREAD, OWNER_AUCTION, OWNER_ANNOUNCEMENT, OWNER_REPAIR_THREAD],
-                         ids=["owner-blog", "ruten-about", "threads-rental", "auction-seller", "owner-announcement", "repair-thread"])
+# (blind sets AO, AQ: an owner who names itself by the page's own title, 「我是木紋革作的阿哲」,
+# 「我是阿芷，苔原從 2019 年開始做皂」, over rules set out under headings of their own)
+OWNER_NAMED_BLOG = """【青杉陶房｜工作室日常】這篇講清楚怎麼買
+發文者：小杉　分類：關於購物　留言 12 則
+哈囉，我是青杉陶房的小杉，我在苗栗捏陶八年了，我常被問可不可以退，所以我寫一篇給大家。
+我自己覺得寫清楚比較好，我也會把連結放在個人檔案，我每週三休息。
+下單方式
+我都用表單接單，我收到表單會回信跟你確認。
+付款
+轉帳或超商代碼，三天內沒付我就取消。
+退換貨
+特價的杯子不退不換喔，退回的運費你自己出。
+照片顏色大家看看就好，以收到的實物為準。每件商品都是手作，多少會有小氣泡。
+"""
+OWNER_NAMED_THREAD = """Threads ｜ @moss.bakery
+霧島小麵包 Moss Bakery ｜ 天然酵母・新竹工作室
+置頂串文：第一次買的朋友先看這串
+1/5 我是阿霧，霧島從 2020 年開始烤麵包，現在還是我一個人揉麵、一個人回訊息。
+下單＝你已經看過這串了喔，我沒辦法每個人都再講一次。
+2/5 我每週一開單，我收到匯款才排單。
+3/5 訂金付了就不退喔，預購的麵包也不接受取消。
+4/5 商品照片是參考用的，實際以收到的為準。
+5/5 有問題私訊我，我晚上回。
+"""
+
+
+@pytest.mark.parametrize("text", [OWNER_BLOG, OWNER_ABOUT, OWNER_THREAD, OWNER_AUCTION, OWNER_ANNOUNCEMENT, OWNER_REPAIR_THREAD,
+                                  OWNER_NAMED_BLOG, OWNER_NAMED_THREAD],
+                         ids=["owner-blog", "ruten-about", "threads-rental", "auction-seller", "owner-announcement", "repair-thread",
+                              "owner-named-blog", "owner-named-thread"])
 def test_an_owners_first_person_page_is_judged_as_its_shops_terms(text):
     got = {r.rule_id: r.status for r in evaluate([Document("t.txt", text)], PACK)}
     assert got["P05"] is Status.FAIL  # 特價…不退 / 訂金都不退 / 運費自己出
@@ -224,6 +252,14 @@ def test_one_mark_of_a_seller_does_not_make_a_buyers_blog_terms():
     blog = ("買了松果的蠟燭開箱心得分享～我覺得香味很棒，我推薦給大家，我也追蹤了他們。\n"
             "我下單前有看到賣場寫下標就代表同意規則，我覺得還好。我收到後點了一顆，我很喜歡，我會再回購。\n"
             "他們說特價品不退不換，運費要自己出，付款可以轉帳，出貨也很快，商品包裝很用心，我大推。")
+    assert {r.status for r in evaluate([Document("b.txt", blog)], PACK)} <= {Status.NOT_APPLICABLE, Status.NEEDS_REVIEW}
+
+
+def test_a_buyer_who_names_the_shop_as_its_customer_stays_a_blog():
+    # 「我是青杉陶房的老客人」 names the shop of the title, but as its customer
+    blog = ("【青杉陶房｜開箱】第三次回購的杯子\n我是青杉陶房的老客人，我這次又買了兩個杯子，我收到後馬上拆箱拍照。\n"
+            "我覺得釉色很美，我很推薦，我也追蹤了他們的帳號。我下單前有看到他們寫特價品不退不換，運費要自己出。\n"
+            "付款我用轉帳，出貨很快，商品包得很好，照片跟實物差不多，我大推這家店，我之後還會再回購。\n")
     assert {r.status for r in evaluate([Document("b.txt", blog)], PACK)} <= {Status.NOT_APPLICABLE, Status.NEEDS_REVIEW}
 
 
