@@ -473,6 +473,7 @@ _NARRATOR = with_first_chars(regexcache.compile(r"(?<![自本])我(?![們司方�
 _TITLE_RUN = regexcache.compile(r"[\u4e00-\u9fff]{2,10}")
 _GENERIC_TITLE = regexcache.compile(r"關於|置頂|公告|說明|規則|須知|條款|政策|日常|分享|最新|新來|我們|購物|退貨|退換|常見|問題|大家|更新|版本|整理|必看|下單|歡迎|官方|服務")
 _I_AM = regexcache.compile(r"我是([^。\n!?]{1,40})")
+_IS_MINE = regexcache.compile(r"[^。\n,，]{0,4}是我[^。\n]{0,30}?(?:經營|開|成立|做)")  # after the shop's name
 # (a customer of the shop says 我是…的老客人; 「我是在苔原買的」 is where they bought)
 _I_AM_CUSTOMER = regexcache.compile(r"^(?:在|從|跟|向)|客人|粉絲|顧客|會員|消費者|買家|客戶|讀者|網友|老客|回購")
 
@@ -493,7 +494,13 @@ def _owner_names_itself(text: str) -> bool:
         said = m.group(1)
         if not _I_AM_CUSTOMER.search(said) and any(n[:2] in said for n in names):
             return True
-    return any(re.search(re.escape(n[:2]) + r"[^。\n,，]{0,4}是我[^。\n]{0,30}?(?:經營|開|成立|做)", head) for n in names)
+    for n in {n[:2] for n in names}:
+        at = head.find(n)
+        while at >= 0:
+            if _IS_MINE.match(head, at + 2):
+                return True
+            at = head.find(n, at + 1)
+    return False
 
 
 # a page set out under headings of a seller's rules (「【怎麼下單】」, 「▍付款方式」, 「退換貨」): short
