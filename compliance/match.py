@@ -26,7 +26,7 @@ MACROS = {
     # (factored on 本: re tries alternatives one by one, and 本 begins most of them; 本X舖 with
     # `.`, not a class of all CJK characters, which costs every pattern using {TRADER} some
     # 20,000 steps to compile)
-    "TRADER": r"(?:本(?:公司|網站|網|站|店|商店|賣場|平臺|商城|品牌|工作室|團隊|團|社|舖|鋪|館|商行|商號|工坊|企業社|實業社|學苑|學堂|教室|門市|專櫃|書店|花店|茶行|農場|酒莊|藥局|行|坊|園|號|廠|所(?![列述載示謂稱])|.(?:舖|鋪|坊|莊))|我們|我司|敝公司|敝店|敝社|賣家|賣方|店家|業者|商家|小編|小舖|小鋪|小店|平臺|公司|企業經營者|出賣人|出租人|供應商|廠商|團主|團購主|主揪|主辦單位|小弟(?!弟)|小妹(?!妹)|設計館|小幫手|(?<![的之其他該各])工作室|(?<![的之其他該各])學院|版主(?!機))",
+    "TRADER": r"(?:本(?:公司|網站|網|站|店|商店|賣場|平臺|商城|品牌|工作室|團隊|團|社|舖|鋪|館|商行|商號|工坊|企業社|實業社|學苑|學堂|教室|門市|專櫃|書店|花店|茶行|農場|酒莊|藥局|服務台|服務中心|行|坊|園|號|廠|所(?![列述載示謂稱])|.(?:舖|鋪|坊|莊))|我們|我司|敝公司|敝店|敝社|賣家|賣方|店家|業者|商家|小編|小舖|小鋪|小店|平臺|公司|企業經營者|出賣人|出租人|供應商|廠商|團主|團購主|主揪|主辦單位|小弟(?!弟)|小妹(?!妹)|設計館|小幫手|(?<![的之其他該各])工作室|(?<![的之其他該各])學院|版主(?!機))",
     # who reads them
     "CONSUMER": r"(?:消費者|會員|您|你|買家|買方|顧客|客戶|用戶|使用者|訂購人|購買人|購買者|妳|親|客人|訂戶|學員|承租人|跟團者|團員|訂閱者)",
     "NUM": r"(?:\d+(?:\.\d+)?|[零〇一二兩三四五六七八九十百半]+)",
@@ -592,6 +592,8 @@ def new_rule_start(clause: str, pos: int) -> int:
     return new.end() if new is not None else 0
 
 
+# (normalisation drops the quotation marks: the quoted words follow the verb directly)
+_PAST_QUOTE = regexcache.compile(r"(?:以前|之前|過去|早期|從前|以往)[^,;。]{0,12}(?:寫過|用過|貼過|放過)[:]?[^,;。]{0,10}$")
 _OLD_WORDING = regexcache.compile(r"舊版|舊有|原本|原先|先前|過去|以前|舊條款")
 _STRUCK_OUT = regexcache.compile(r"(?:之|的)(?:文字|規定|條文|條款|約定|說明|用語)(?:已|均已|業已|現已)(?:全部|一併|全數)?(?:刪除|廢止|移除|刪去|取消|刪掉)")
 
@@ -609,6 +611,9 @@ def negated(clause: str, hit_start: int) -> str | None:
     # wording deleted by an amendment (「刪除原第二十條「本公司保留最終解釋權」之規定」)
     if _DELETED_BEFORE.search(before[-24:]) and _STRUCK_TAIL.search(clause, hit_start, hit_start + 40):
         return "已刪除之舊文字"
+    # wording the writer quotes as what it once wrote (「以前我還在頁尾寫過「本店保留最終解釋權」，後來…」)
+    if _PAST_QUOTE.search(before[-30:]):
+        return "過去之文字（已不再使用）"
     # wording quoted as struck out (「舊版「退貨須經客服審核後方可寄回」之文字已全部刪除」)
     if _OLD_WORDING.search(before[-16:]) and _STRUCK_OUT.search(clause, hit_start, hit_start + 60):
         return "已刪除之舊文字"

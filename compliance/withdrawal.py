@@ -210,6 +210,8 @@ _PERIOD_START = regexcache.compile(r"(?:鑑賞期|猶豫期|解除期間|解除�
 _PERIOD_RESTATED = regexcache.compile(r"(?:七|7)\s?(?:天|日)(?:是|係|乃)?(?:從|自|由)(?P<ev>[^,;。]{1,10}?)(?:那天|當天|之日|當日|日)?"
                               r"(?:開始算|開始計算|起算|算起|開始)")
 _RETURN_CONTEXT = regexcache.compile(r"退貨|退換|鑑賞|猶豫|解除|退回")
+# 「…我們這邊是這樣算的：\n👉 從我們出貨那天開始算 7 天，超過就不受理」: the start, then the period
+_START_THEN_PERIOD = regexcache.compile(r"(?:從|自)(?P<ev>[^,;。]{1,10}?)(?:那天|當天|之日|當日|日)?(?:開始算|開始計算|起算|算起)(?:的)?\s?(?:七|7)\s?(?:天|日)")
 
 
 def _starts_without_number(ctx: Context) -> list[tuple[Hit, str]]:
@@ -222,10 +224,16 @@ def _starts_without_number(ctx: Context) -> list[tuple[Hit, str]]:
             c = p.clause_at(m.start())
             if c is not None and _RETURN_CONTEXT.search(c.text):
                 starts.append(m)
+        for m in _START_THEN_PERIOD.finditer(p.norm.text):
+            c = p.clause_at(m.start())
+            # (the period named in the clause, or in the line that introduces it)
+            if c is not None and (_RETURN_CONTEXT.search(c.text) or _RETURN_CONTEXT.search(c.heading)
+                                  or (c.index and _RETURN_CONTEXT.search(p.clauses[c.index - 1].text))):
+                starts.append(m)
         for m in starts:
             c = p.clause_at(m.start())
-            if c is None or negated(c.text, m.start() - c.start):
-                continue
+            if c is None or c.is_question or c.index in p.others or negated(c.text, m.start() - c.start):
+                continue  # (「請問退貨的七天是從下單開始算還是收到？」 asks, and states no start)
             ev = m.group("ev")
             if _EVENT_RE["receipt"].search(ev):
                 continue
