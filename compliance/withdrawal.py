@@ -395,7 +395,8 @@ def _refund_duration(text: str, d, refund_rx, other_rx) -> bool:
 
 _WAY_THEN = regexcache.compile(r"內?[,]?(?:依[^,;。]{0,8}?(?:選擇|指定)[,]?)?(?:以|透過|經由|用)[^,;。]{0,16}?(?:方式|帳戶|途徑|管道)")
 # the trader's own refund processing (「退款處理期約三週，視銀行作業而定」), hedged or not
-_OWN_PROCESSING = regexcache.compile(r"退款(?:之|的)?(?:處理|作業|辦理)(?:期|時間|期間|天數|時程)")
+# (「由於要經過財務對帳＋銀行作業，退款作業大約需要一個月」)
+_OWN_PROCESSING = regexcache.compile(r"退款(?:之|的)?(?:處理|作業|辦理)(?:期|時間|期間|天數|時程|(?:大約|大概|約)?(?:需要?|要))")
 _PAYMENT_DUE = regexcache.compile(r"請款|帳款|月結|付款期限|繳款期限")
 _REFUND_WORD = regexcache.compile(r"退款|退費|退還|刷退|退刷")
 _MATERIALS_RETURNED = regexcache.compile(r"(?:刪除|銷毀|刪去|刪掉)(?:或|及|並|、|或是)(?:退還|退回|返還|歸還)")
