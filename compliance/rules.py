@@ -156,9 +156,16 @@ def _patterns(path: Path, field_name: str, items, default_status: Status,
 
 
 def _as_list(value) -> list:
+    """A field's regexes as a flat list: a YAML alias of a list inside a list (``[*identity, '…']``)
+    contributes its items, not its repr."""
     if value is None:
         return []
-    return value if isinstance(value, list) else [value]
+    if not isinstance(value, list):
+        return [value]
+    out = []
+    for v in value:
+        out.extend(_as_list(v) if isinstance(v, list) else [v])
+    return out
 
 
 def load_rule(path: Path) -> Rule:

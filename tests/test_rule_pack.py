@@ -127,6 +127,19 @@ def test_a_key_given_twice_is_rejected(pack_copy):
     assert info.value.path == str(path)
 
 
+def test_an_aliased_list_inside_a_list_contributes_its_regexes(pack_copy):
+    # `unless: [*identity, '…']` (an anchor on a list, used inside another list) must add the
+    # list's regexes one by one; compiled as the list's repr (「['…', '…']」) it is a meaningless
+    # regex that protects nothing (found in P01 and P07 after round AT)
+    path = _rule_file(pack_copy, "P03")
+    path.write_text(path.read_text("utf-8").replace(
+        "patterns:\n", "patterns:\n  - name: anchor-holder\n    match: 'zzzz'\n    unless: &shared ['甲一', '甲二']\n"
+                        "  - name: alias-user\n    match: 'zzzy'\n    unless: [*shared, '乙']\n", 1), encoding="utf-8")
+    rule = next(r for r in load_pack(pack_copy).rules if r.id == "P03")
+    held = next(p for p in rule.patterns if p.name == "alias-user")
+    assert [u.pattern for u in held.unless] == ["甲一", "甲二", "乙"]
+
+
 def test_pack_without_a_listed_rule(pack_copy):
     _rule_file(pack_copy, "S02").unlink()
     with pytest.raises(RuleError, match="S02"):
