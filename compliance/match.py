@@ -592,8 +592,10 @@ def new_rule_start(clause: str, pos: int) -> int:
     return new.end() if new is not None else 0
 
 
+_OTHERS_WORDING = regexcache.compile(r"(?:別家|別人家?|其他店家|其他賣家|很多店家|很多賣家|有些店家|有些賣家|同業|其他網店|很多賣場)[^。]{0,16}?(?:寫|寫著|寫說|標示|標)[:]?[^。]{0,20}$")
 # (normalisation drops the quotation marks: the quoted words follow the verb directly)
-_PAST_QUOTE = regexcache.compile(r"(?:以前|之前|過去|早期|從前|以往)[^,;。]{0,12}(?:寫過|用過|貼過|放過)[:]?[^,;。]{0,10}$")
+# (「剛開店那年，我照抄了網路上找到的範本，寫了「所有商品拆封後恕不退換」」)
+_PAST_QUOTE = regexcache.compile(r"(?:(?:以前|之前|過去|早期|從前|以往)[^,;。]{0,12}(?:寫過|用過|貼過|放過)|(?:剛開店|開店初期|那年|當年|那時候?)[^。]{0,16}?(?:寫過|照抄|寫了))[:]?[^,;。]{0,24}$")
 _OLD_WORDING = regexcache.compile(r"舊版|舊有|原本|原先|先前|過去|以前|舊條款")
 _STRUCK_OUT = regexcache.compile(r"(?:之|的)(?:文字|規定|條文|條款|約定|說明|用語)(?:已|均已|業已|現已)(?:全部|一併|全數)?(?:刪除|廢止|移除|刪去|取消|刪掉)")
 
@@ -614,6 +616,9 @@ def negated(clause: str, hit_start: int) -> str | None:
     # wording the writer quotes as what it once wrote (「以前我還在頁尾寫過「本店保留最終解釋權」，後來…」)
     if _PAST_QUOTE.search(before[-30:]):
         return "過去之文字（已不再使用）"
+    # wording the writer quotes from other shops (「每次看到別家商品頁最下面寫「圖片僅供參考，以實物為準」，我都會皺眉」)
+    if _OTHERS_WORDING.search(before[-40:]):
+        return "他人之文字（引述）"
     # wording quoted as struck out (「舊版「退貨須經客服審核後方可寄回」之文字已全部刪除」)
     if _OLD_WORDING.search(before[-16:]) and _STRUCK_OUT.search(clause, hit_start, hit_start + 60):
         return "已刪除之舊文字"

@@ -366,7 +366,8 @@ def self_names(text: str) -> list[str]:
 
 _PARTY_WORDS = ("甲方", "乙方", "賣方", "出賣人")
 # (any role in the parenthesis, 「甲方（出版者）：山嵐出版有限公司」; a consumer's role is refused below)
-_PARTY_DEF = regexcache.compile(r"(?:^|\n)[ \t]*(甲方|乙方)(?:\([^()\n]{1,8}\))?[ \t]*:[^\n]{0,24}?"
+# (not the other party's name on the same line: 「甲方：＿＿＿＿　乙方：衡裁服飾有限公司」 defines 乙方 only)
+_PARTY_DEF = regexcache.compile(r"(?:^|\n)[ \t]*(甲方|乙方)(?:\([^()\n]{1,8}\))?[ \t]*:(?:(?!甲方|乙方)[^\n]){0,24}?"
                         r"(?:股份有限公司|有限公司|企業社|實業社|商行|工作室)")
 _CONSUMER_BEFORE = regexcache.compile(r"會員|消費者|顧客|客戶|用戶|使用者|買家|買方|訂購人|購買人|學員|家長|訂戶")
 # a 本-word a document declares for itself that {TRADER} does not know (本學苑, 本藥局)

@@ -68,7 +68,9 @@ class Clause:           # page has hundreds of clauses; nothing changes one once
     @property
     def is_question(self) -> bool:
         t = _without_emoji_tail(self.text.rstrip("。;"))
-        return t.endswith("?") or t.endswith("嗎") or t.startswith(("q:", "q.", "問:")) or (self.line_start and _asks_why(t))
+        if t.endswith("?"):
+            return not (len(t) > 24 and _TAG_QUESTION.search(t))  # (a statement with a tag: see is_question_text)
+        return t.endswith("嗎") or t.startswith(("q:", "q.", "問:")) or (self.line_start and _asks_why(t))
 
 
 _QUESTION_START = regexcache.compile(r"(?:q|問|Q)\d*[.:]")
@@ -95,9 +97,16 @@ def is_question_text(text: str) -> bool:
         text = text[:-1]
     if text and _emoji(text[-1]):  # (this runs on every line: most end in a CJK character)
         text = _without_emoji_tail(text)
-    if text.endswith(_QUESTION_ENDS) or _QUESTION_START.match(text):
+    if _QUESTION_START.match(text):
         return True
+    if text.endswith(_QUESTION_ENDS):
+        # (a statement with a tag asking for agreement, 「…所以退款時我會扣掉 NT$80 出貨運費，這個算是公平吧？」,
+        # states its rule; 「…可以退嗎？」 asks)
+        return not (len(text) > 24 and _TAG_QUESTION.search(text))
     return _asks_why(text)
+
+
+_TAG_QUESTION = regexcache.compile(r"[,，][^,，。;；!！?？]{0,10}吧[?？]+$")
 
 
 _WHY_TAIL = regexcache.compile(r"(?:為什麼|為何|怎麼會|憑什麼)[^,;。:!?]{0,12}$")

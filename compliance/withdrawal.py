@@ -361,6 +361,8 @@ def _refund_duration(text: str, d, refund_rx, other_rx) -> bool:
     between them that the duration could belong to instead. The event the refund is
     counted from (「收到退回商品後」) is not such an action; the bank's posting time
     (「入帳時間依發卡銀行作業約需…」) is not the trader's refund."""
+    if _WARRANTY_AFTER.match(text, d.end):
+        return False  # 「…或退款，防水外套另享一年壓膠保固」: a warranty's length
     if (_BANK_TIME.search(text[max(0, d.start - 20):d.start]) or _BANK_AFTER.match(text, d.end)) \
             and not _OWN_PROCESSING.search(text[max(0, d.start - 12):d.start]):
         return False
@@ -397,6 +399,7 @@ _WAY_THEN = regexcache.compile(r"內?[,]?(?:依[^,;。]{0,8}?(?:選擇|指定)[,
 # the trader's own refund processing (「退款處理期約三週，視銀行作業而定」), hedged or not
 # (「由於要經過財務對帳＋銀行作業，退款作業大約需要一個月」)
 _OWN_PROCESSING = regexcache.compile(r"退款(?:之|的)?(?:處理|作業|辦理)(?:期|時間|期間|天數|時程|(?:大約|大概|約)?(?:需要?|要))")
+_WARRANTY_AFTER = regexcache.compile(r"(?:的|之)?[^,;。]{0,4}?(?:保固|保修|維修期|保證期)")
 _PAYMENT_DUE = regexcache.compile(r"請款|帳款|月結|付款期限|繳款期限")
 _REFUND_WORD = regexcache.compile(r"退款|退費|退還|刷退|退刷")
 _MATERIALS_RETURNED = regexcache.compile(r"(?:刪除|銷毀|刪去|刪掉)(?:或|及|並|、|或是)(?:退還|退回|返還|歸還)")

@@ -353,8 +353,11 @@ def test_negation_scope(clause, hit_word, protective):
     ("雲朵盒 CloudBox｜常見問題\n雲朵盒保留終止帳號之權利。", {"雲朵盒", "cloudbox"}, set()),
     # a Latin brand heading the page that acts as a party; a payment or app name never does
     ("Keyforge Studio｜Terms of Sale 銷售條款\nKeyforge 得視庫存取消訂單。LINE 將通知您。", {"keyforge"}, {"line"}),
+    # a signature line with both parties: the company's name is 乙方's, not the blank 甲方's
+    ("消費者：＿＿＿＿（以下簡稱甲方）\n企業經營者：衡裁服飾有限公司（以下簡稱乙方）\n\n甲方：＿＿＿＿　乙方：衡裁服飾有限公司",
+     {"乙方"}, {"甲方"}),
 ], ids=["title-and-stem", "declared-alias", "generic-stem-refused", "consumer-word-refused", "party-word-of-the-company",
-        "title-in-two-scripts", "latin-brand-acting"])
+        "title-in-two-scripts", "latin-brand-acting", "signature-line-of-both-parties"])
 def test_the_traders_own_names(text, names, not_names):
     found = set(self_names(normalize(text).text))
     assert names <= found
