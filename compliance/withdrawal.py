@@ -72,6 +72,8 @@ def _period_candidates(rule: Rule, ctx: Context):
                 continue  # 「一年內退貨紀錄超過兩次」: a count of returns, not the period
             if _DENIED_BEFORE.search(head) or (m_after and _DENIED_AFTER.match(tail, m_after.end())):
                 continue  # 「本店沒有七天鑑賞期」, 「七天鑑賞期恕不提供」: the right is denied, not given
+            if _CONCEDED_BEFORE.search(head) and _BUT_DENIED.match(c.text, d.end):
+                continue  # 「平台雖然有七天鑑賞期，但二手商品不適用」: granted by others, denied here
             # negated mention ("不是七日內…" is rare); a duration under 不適用 is an exclusion
             # the event it is counted from: named before it (收到商品後七日內) or in a
             # 「自…起算」 / "of delivery" construction right after it
@@ -160,6 +162,8 @@ _DENIED_BEFORE = regexcache.compile(r"(?:沒有|並無|未提供|不提供|不�
                             # (「大家都知道網購有七天鑑賞期，可是…」: common knowledge the writer goes on to deny)
                             r"|(?:大家|很多人|一般人)(?:都)?(?:知道|曉得|聽過)[^,;。]{0,8}?(?:有)?$")
 _DENIED_AFTER = regexcache.compile(r"(?:期|期間|服務|權)?[^,;。]{0,3}?(?:恕不|概不|不|無法|並不|一律不)(?:提供|適用|享有|接受|受理)")
+_CONCEDED_BEFORE = regexcache.compile(r"(?:雖然|雖)(?:有|說|規定|提供)[^,;。]{0,4}$")
+_BUT_DENIED = regexcache.compile(r"[^。]{0,8}?(?:但|可是|不過)[^。]{0,16}?(?:不適用|不提供|沒有|不享有|放棄)")
 _TRADER_STEP = regexcache.compile(r"(?:" + MACROS["TRADER"] + r"|客服|專人|業務|物流|宅配|快遞)(?:人員)?(?:會|將|應|即|均|都|約|也)?(?:於|在)?(?:約|大約|大概)?$")
 
 
