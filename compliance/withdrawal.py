@@ -54,13 +54,19 @@ def _period_candidates(rule: Rule, ctx: Context):
                     or (_DEED_AFTER.match(tail) and _WITHDRAW_BEFORE.search(c.text, max(0, d.start - 30), d.start))
                     or (question and before.search(question.rstrip("?嗎"))
                         and not context.search(c.text[:d.start]))
-                    or (question and _ANSWER_PERMITS.match(tail))):
+                    or (question and _ANSWER_PERMITS.match(tail))
+                    or (d.start < 60 and _ROW_LABEL.match(c.text))):
                 continue
             # (a clause that grants the right in the statute's own words, 「…七日內，以…通知之方式
             # 解除契約，無須說明理由」, is the period whatever else its method names: 「取消訂閱並退費」)
             granted = asked or (_STATUTORY_GRANT.search(c.text[d.end:d.end + 40]) and _NO_REASON.search(c.text))
             # (「…七天，逾期恕不受理」: the refusal after the period is its end, not a denial of the right)
-            if skip.search(head + c.text[d.start:d.end] + _LATE_REFUSED.sub("", tail)[: m_after.end() if m_after and not granted else (1 if asked else 8)]):
+            skipped = head + c.text[d.start:d.end] + _LATE_REFUSED.sub("", tail)[: m_after.end() if m_after and not granted else (1 if asked else 8)]
+            if _RECEIVED_IN.search(head):
+                # (「甲方得於收受首期料理包之次日起十日內…通知乙方解除本訂閱契約」: the party that receives the
+                # goods notifies the other, a consumer's withdrawal, not the trader's cancellation)
+                skipped = _PARTY_NOTIFIED.sub("", skipped)
+            if skip.search(skipped):
                 continue
             if _REFUND_BEFORE.search(c.text, max(0, d.start - 60), d.start):
                 continue  # 「Refunds are made to the original payment method within 15 days…」
@@ -101,12 +107,15 @@ def _not_a_period(text: str, d) -> bool:
         return True
     if _OVER_BEFORE.search(text, max(0, d.start - 6), d.start) and _CONDITION_AFTER.match(text, d.end):
         return True
+    if _UNDER_BEFORE.search(text, max(0, d.start - 4), d.start):
+        return True  # 「有效日期距出貨日不足三十日」: a threshold compared, not a period
     if _IF_OVER_BEFORE.search(text, max(0, d.start - 24), d.start):
         return True  # 「如果工廠延期超過公告時間 60 天，我會讓你選擇等或退款」
     return bool(_AMENDED_FROM.match(text, d.end) and _FROM_BEFORE.search(text, max(0, d.start - 3), d.start))
 
 
 _PLAN_AFTER = regexcache.compile(r"(?:的|之)?(?:方案|合約|年約|會籍|訂閱方案|(?:品質)?保固|經驗|資歷|訂(?![單購貨]))")
+_UNDER_BEFORE = regexcache.compile(r"(?:不足|未滿|不到|少於|低於)$")
 _OVER_BEFORE = regexcache.compile(r"(?:超過|逾|滿|延遲|延誤|延期)$")
 _IF_OVER_BEFORE = regexcache.compile(r"(?:如果|若|如|倘若?|假如|萬一)[^,;。]{0,12}(?:超過|逾|延遲|延誤|延期)[^,;。]{0,8}$")
 _CONDITION_AFTER = regexcache.compile(r"(?:以上)?(?:的|者|時)(?![內間])")
@@ -154,7 +163,7 @@ _DEED_AFTER = regexcache.compile(r"(?:內|之內|以內)(?:為之|提出|提出�
 _WITHDRAW_BEFORE = regexcache.compile(r"退貨|退換|解除契約|解約|鑑賞|猶豫|退回商品|(?:想|要|欲)退(?![款費錢])")
 _ANSWER_PERMITS = regexcache.compile(r"(?:內|之內|以內)?[^,;。]{0,4}?(?:都|皆|均)?(?:可以|可|能|ok|沒問題)")
 _QUESTION_END = regexcache.compile(r"[?嗎][^\w]{0,3}$|^(?:q\d*[.:]|問:)")
-_DENIED_BEFORE = regexcache.compile(r"(?:沒有|並無|未提供|不提供|不享有|無法享有|不給|放棄|拋棄|不能|不可以?|無法|不得|不適用)(?:提供|享有|用|使用|行使|主張|適用)?(?:所謂的?|什麼)?$"
+_DENIED_BEFORE = regexcache.compile(r"(?:沒有|並無|(?<![須需])無|未提供|不提供|不享有|無法享有|不給|放棄|拋棄|不能|不可以?|無法|不得|不適用)(?:提供|享有|用|使用|行使|主張|適用)?(?:所謂的?|什麼)?$"
                             # (「團購沒有網拍那種七天可以退的規定」)
                             r"|(?:沒有|並無|不提供|不適用)[^,;。]{1,8}?(?:那種|這種|那樣的?|一樣的?)$"
                             # what others say (「我知道網路上很多人都說有七天鑑賞期，但…我們家是三天」)
@@ -162,6 +171,10 @@ _DENIED_BEFORE = regexcache.compile(r"(?:沒有|並無|未提供|不提供|不�
                             # (「大家都知道網購有七天鑑賞期，可是…」: common knowledge the writer goes on to deny)
                             r"|(?:大家|很多人|一般人)(?:都)?(?:知道|曉得|聽過)[^,;。]{0,8}?(?:有)?$")
 _DENIED_AFTER = regexcache.compile(r"(?:期|期間|服務|權)?[^,;。]{0,3}?(?:恕不|概不|不|無法|並不|一律不)(?:提供|適用|享有|接受|受理)")
+_RECEIVED_IN = regexcache.compile(r"收受|收到|簽收|取件|取貨|到貨")
+_PARTY_NOTIFIED = regexcache.compile(r"通知(?:甲方|乙方)(?:解除|取消)")
+# 「可以退的期間：收到商品…的隔天起算一週」: a table row whose label names the period
+_ROW_LABEL = regexcache.compile(r"(?:可以?退(?:貨)?|能退|退貨|退換貨?|解除(?:契約)?|鑑賞|猶豫)[^:\n]{0,6}?(?:期間|期限|時間|天數)[ \t]*[:|]")
 _CONCEDED_BEFORE = regexcache.compile(r"(?:雖然|雖)(?:有|說|規定|提供)[^,;。]{0,4}$")
 _BUT_DENIED = regexcache.compile(r"[^。]{0,8}?(?:但|可是|不過)[^。]{0,16}?(?:不適用|不提供|沒有|不享有|放棄)")
 _TRADER_STEP = regexcache.compile(r"(?:" + MACROS["TRADER"] + r"|客服|專人|業務|物流|宅配|快遞)(?:人員)?(?:會|將|應|即|均|都|約|也)?(?:於|在)?(?:約|大約|大概)?$")
@@ -184,6 +197,13 @@ def check_withdrawal_period(rule: Rule, ctx: Context) -> Result:
         elif event == "pay" and _supplied_on_payment(c):
             # a service received when paid for (「付款完成即開通課程」): payment is 接受服務
             good.append((hit, "receipt"))
+        elif event in ("pay", "order") and _ONLINE_SERVICE.search(f"{c.heading} {c.topic} {c.text}") \
+                and not _SUPPLIED_LATER.search(c.text):
+            # an online course, a download licence, an app's paid plan counted from the purchase
+            # (「購買後 7 天內，只要你還沒有播放該課程的任何一支正式課程影片…」): the service is had from then,
+            # no goods are waited for; not a service supplied only later (「選擇「暫不開通」者，您於付款後七日內…」:
+            # the days run out before it is received)
+            good.append((hit, event))
         elif event in _WRONG_EVENTS:
             label = _WRONG_EVENTS[event]
             received = "接受服務" if _SERVICE.search(f"{c.heading} {c.text}") else "收受商品"
@@ -251,6 +271,8 @@ def _starts_without_number(ctx: Context) -> list[tuple[Hit, str]]:
 # 消保法 §19 I counts from 收受商品或接受服務: a service (an online course, a subscription) is
 # received when it is supplied, which is the payment only when the service starts with it
 _SERVICE = regexcache.compile(r"課程|線上服務|訂閱|會員資格|會籍|方案|諮詢服務|教學|授課|課堂|直播|票券|服務期間")
+_ONLINE_SERVICE = regexcache.compile(r"課程|線上服務|諮詢服務|教學|授課|課堂|下載|授權|字型|字體|數位內容|電子書|app|應用程式|付費服務|雲端|串流")
+_SUPPLIED_LATER = regexcache.compile(r"暫不開通|未勾選|尚未開通|第[八九十]日|(?:後|日)始(?:開通|提供|開課)")
 _ON_PAYMENT = regexcache.compile(r"(?:付款|繳費|購買|完成交易|結帳)(?:完成|成功)?(?:後|時|當下)?(?:即|立即|隨即|馬上|自動|當下|同時)(?:為您)?"
                          r"(?:開通|開放|提供|啟用|開課|開始(?:提供|上課|觀看|使用)|可(?:觀看|上課|使用|收看|登入))")
 
