@@ -1097,7 +1097,9 @@ def classify_exclusion(subject: str) -> Placement:
         rest = re.sub(r"[^\s、,;:及和與或/()]{0,6}(?:" + c.pattern.pattern + r")[^\s、,;:。及和與或/()]{0,4}", "□", rest)
     # the shop's own name (「明亮眼鏡行購物條款」, 「小鹿服飾店」) in a heading is no goods, nor are
     # the goods the clause keeps under the right (「…不適用七日解除權，其餘書籍均可於七日內退貨」)
-    rest = _OTHERS_RETURNABLE.sub("□", _SHOP_NAME.sub("□", rest))
+    rest = _SHOP_NAME.sub("□", rest)
+    if "範圍" in rest or "其餘" in rest or "其他" in rest:  # (the words every match of it holds: a slow regex, seldom needed)
+        rest = _OTHERS_RETURNABLE.sub("□", rest)
     # a sentence that keeps the right for goods (「特價品、組合包、福袋也都可以退，沒有例外」)
     # names goods that are not excluded
     kept = subject
