@@ -331,8 +331,12 @@ class Context:
             return False
         if pattern.unless and any(u.search(context) for u in pattern.unless):
             return False
-        if pattern.heading is not None and not pattern.heading.search(f"{clause.heading} {clause.topic} {text}"):
-            return False
+        if pattern.heading is not None:
+            # (the sentence a clause after 「；」 continues says what it is about: 「第 6 條（帳號冒用）會員發現帳號…遭他人
+            # 冒用時，應立即通知本公司；本公司接獲通知後，將暫停該帳號之購課及觀看功能」)
+            before = preceding.text if preceding is not None and preceding.text.endswith(";") else ""
+            if not pattern.heading.search(f"{clause.heading} {clause.topic} {before} {text}"):
+                return False
         return True
 
 
