@@ -458,7 +458,8 @@ _THIRD_PARTY_TRADER = with_first_chars(regexcache.compile(r"(?<!物流)(?<!金�
 _PUBLICATION = regexcache.compile(r"讀者|編輯部|編輯小結|延伸閱讀|懶人包|這篇文章|本篇文章|筆者|受訪|轉述|當事人|記者|消保官(?:也|則)?(?:表示|指出|提醒|說)")
 # a quotation, and the verb of saying it follows (found from the quote mark, which is rarer)
 _QUOTED = regexcache.compile(r"[「『“\"]([^」』”\"\n]{2,80})[」』”\"]")
-_SAID = regexcache.compile(r"(?<!不會)(?<!不能)(?<!不)(?<!別)(?:說|表示|回覆|回應|回答|回我|告訴我|寫著|寫道|寫|標著|轉述|強調|坦言|指出|回說|改口說)"
+# (an explainer's specimen clause, 「示範句：「本店提供七天鑑賞期，自訂單成立日起算。」」)
+_SAID = regexcache.compile(r"(?<!不會)(?<!不能)(?<!不)(?<!別)(?:說|表示|回覆|回應|回答|回我|告訴我|寫著|寫道|寫|標著|轉述|強調|坦言|指出|回說|改口說|示範句|範例句?|例句)"
                    r"(?:的回覆|道)?[ \t]*[:：,，]?[ \t]*$")
 # reported speech without quote marks: 「客服跟我說特價商品不能退」
 _REPORTED_TO_ME = with_first_chars(regexcache.compile(
@@ -476,6 +477,7 @@ _NARRATOR = with_first_chars(regexcache.compile(r"(?<![自本])我(?![們司方�
 # 苔原手工皂 Moss & Lye」): runs of Chinese characters, less the words any page's title has
 _TITLE_RUN = regexcache.compile(r"[\u4e00-\u9fff]{2,10}")
 _GENERIC_TITLE = regexcache.compile(r"關於|置頂|公告|說明|規則|須知|條款|政策|日常|分享|最新|新來|我們|購物|退貨|退換|常見|問題|大家|更新|版本|整理|必看|下單|歡迎|官方|服務")
+_POSTER_LINE = regexcache.compile(r"(?:粉專|粉絲專頁|發文者|賣家|賣場|店家|版主|團主)[:：]|管理員已置頂|已置頂")
 _I_AM = regexcache.compile(r"我是([^。\n!?]{1,40})")
 _IS_MINE = regexcache.compile(r"[^。\n,，]{0,4}是我[^。\n]{0,30}?(?:經營|開|成立|做)")  # after the shop's name
 # (a customer of the shop says 我是…的老客人; 「我是在苔原買的」 is where they bought)
@@ -483,8 +485,16 @@ _I_AM_CUSTOMER = regexcache.compile(r"^(?:在|從|跟|向)|客人|粉絲|顧客|
 
 
 def _title_names(text: str) -> list[str]:
-    first = text.lstrip()[:120].split("\n", 1)[0]
-    return [r[:4] for r in _TITLE_RUN.findall(first) if not _GENERIC_TITLE.match(r)]
+    """The names the page's first lines give (the title, and a post's page or poster line:
+    「學長書櫃 Senior's Shelf 二手教科書 ▸ 管理員已置頂」, 「發文者：果然好日子（阿芳）」)."""
+    lines = [ln for ln in text.lstrip()[:400].split("\n") if ln.strip()][:3]
+    # (after the title, only a line that names the page or the poster: not the writer's byline or first words)
+    named = lines[:1]
+    for ln in lines[1:]:
+        m = _POSTER_LINE.search(ln)
+        if m is not None:  # (the name after 「發文者：」, before 「▸ 管理員已置頂」)
+            named.append(ln[m.end():m.end() + 60] if m.group()[-1] in ":：" else ln[max(0, m.start() - 60):m.start()])
+    return [r[:4] for ln in named for r in _TITLE_RUN.findall(ln[:120]) if not _GENERIC_TITLE.match(r)]
 
 
 def _owner_names_itself(text: str) -> bool:

@@ -8,6 +8,7 @@ import pytest
 from compliance.engine import check_documents, evaluate, quoted_terms
 from compliance.match import negated
 from compliance.models import Document, Status
+from compliance import engine
 from compliance.normalize import normalize, self_names
 from compliance.rules import load_pack
 from compliance.segment import clauses
@@ -236,7 +237,6 @@ OWNER_NAMED_THREAD = """Threads ｜ @moss.bakery
 5/5 有問題私訊我，我晚上回。
 """
 
-
 @pytest.mark.parametrize("text", [OWNER_BLOG, OWNER_ABOUT, OWNER_THREAD, OWNER_AUCTION, OWNER_ANNOUNCEMENT, OWNER_REPAIR_THREAD,
                                   OWNER_NAMED_BLOG, OWNER_NAMED_THREAD],
                          ids=["owner-blog", "ruten-about", "threads-rental", "auction-seller", "owner-announcement", "repair-thread",
@@ -252,6 +252,40 @@ def test_one_mark_of_a_seller_does_not_make_a_buyers_blog_terms():
     blog = ("買了松果的蠟燭開箱心得分享～我覺得香味很棒，我推薦給大家，我也追蹤了他們。\n"
             "我下單前有看到賣場寫下標就代表同意規則，我覺得還好。我收到後點了一顆，我很喜歡，我會再回購。\n"
             "他們說特價品不退不換，運費要自己出，付款可以轉帳，出貨也很快，商品包裝很用心，我大推。")
+    assert {r.status for r in evaluate([Document("b.txt", blog)], PACK)} <= {Status.NOT_APPLICABLE, Status.NEEDS_REVIEW}
+
+
+@pytest.mark.parametrize("text,name", [
+    ("【Facebook 社團貼文】北嶺大學 二手書交流板\n長廊書房 二手教科書 ▸ 管理員已置頂\n各位學弟妹好～我是「長廊書房」的小原。", "長廊書房"),
+    ("［Facebook 粉絲專頁貼文］\n發文者：晴日果舍（小晴）・10月3日\n大家好我是小晴～這季的柑橘箱開放預訂了。", "小晴"),
+], ids=["name-before-pinned-mark", "person-after-poster-label"])
+def test_a_posts_page_or_poster_line_names_the_shop(text, name):
+    # the owner names itself by the page (「我是「長廊書房」的小原」) or the person on the poster line (「我是小晴」)
+    assert name in engine._title_names(text)
+    assert engine._owner_names_itself(text)
+
+
+def test_a_writers_byline_and_first_words_name_no_shop():
+    text = "【水族日常】網購活魚到底行不行？\n發佈於 2025年2月9日 ｜ 作者：小鰭\n哈囉大家好，我是小鰭～養魚第六年。"
+    assert "小鰭" not in engine._title_names(text)
+    assert not engine._owner_names_itself(text)
+
+
+def test_a_signed_explainer_quoting_specimen_clauses_is_not_terms():
+    # a consumer group's guide quotes a shop's clauses as 示範句 and says what the law allows
+    guide = ("消費者權益促進會｜消費小教室\n撰文：本會消費諮詢組\n"
+             "一、先找七天從哪一天開始算\n示範句：「本店提供七天鑑賞期，自訂單成立日起算。」\n"
+             "消費者保護法第19條規定，網購的消費者可以在收受商品後七日內解除契約。起算點是收到商品，不是下單。\n"
+             "二、拆封不退通常站不住腳\n示範句：「皮帶拆封後恕不退貨；特價款恕不退換，退貨運費由買家負擔。」\n"
+             "拆封檢查是消費者的權利，特價品也適用七日解除權，退貨運費也不應由消費者負擔。\n")
+    assert {r.status for r in evaluate([Document("g.txt", guide)], PACK)} <= {Status.NOT_APPLICABLE, Status.NEEDS_REVIEW}
+
+
+def test_a_writer_named_in_the_byline_is_not_thereby_the_shop():
+    # a buyer's review whose byline and first words name the writer (「我是小鰭」) stays a review
+    blog = ("【水族日常】網購活魚到底行不行？「藍潮水族」下單三次的真實心得\n發佈於 2025年2月9日 ｜ 作者：小鰭\n"
+            "哈囉大家好，我是小鰭～養魚第六年。我在藍潮水族買了三次，我覺得包裝很用心，我收到後馬上拆箱。\n"
+            "我下單前有看到他們寫特價品不退不換，運費要自己出，我覺得還好。付款我用轉帳，出貨很快，我大推。\n")
     assert {r.status for r in evaluate([Document("b.txt", blog)], PACK)} <= {Status.NOT_APPLICABLE, Status.NEEDS_REVIEW}
 
 
