@@ -68,6 +68,8 @@ def prepare(doc: Document, text: str | None = None) -> Prepared:
     norm = normalize(doc.text if text is None else text)
     cl = clauses(norm.text)
     others = _comment_clauses(cl) if _FLOOR.search(norm.text) else frozenset()
+    if _REPLY.search(norm.text):
+        others = others | _reply_clauses(cl, norm.text)
     if _MENU_MARK.search(norm.text):
         others = others | {c.index for c in cl if _MENU.fullmatch(c.text.strip())}
     return Prepared(doc, norm, cl, [c.start for c in cl], frozenset(others))
@@ -84,6 +86,32 @@ _MENU = regexcache.compile(r"(?:" + _EMOJI + r"+[\u4e00-\u9fffa-z]{1,8}){4,}")
 # own reply (「B4 原PO：」)
 _FLOOR = regexcache.compile(r"(?:^|\n)(?:b\d{1,4}|\d{1,4}樓)[^:,;。\n]{0,12}:")
 _FLOOR_LINE = regexcache.compile(r"(?:b\d{1,4}|\d{1,4}樓)(?![^:,;。]{0,12}(?:原po|樓主|作者|店長|老闆|官方|小編|版主))[^:,;。]{0,12}:")
+
+
+# a reply under a post (Facebook 「↳ 張○庭：…」, Threads 「└ 阿芳：…」) or a PTT push (「→ whyso_serious: …」,
+# 「推 sn0wbear: …」): a commenter's words, unless the name is the poster's own (the page or poster line:
+# 「↳ 學長書櫃 Senior's Shelf：已私訊確認囉」) or the shop's staff
+_REPLY = regexcache.compile(r"(?m)^[ \t\u3000]*(?:↳|└|→|推|噓)[ \t\u3000]*([^:\n]{1,30}?)[ \t\u3000]*:")
+_STAFF = regexcache.compile(r"原po|樓主|作者|店長|老闆|官方|小編|版主|團主|賣家|客服|主理人")
+_PTT_AUTHOR = regexcache.compile(r"作者[ \t\u3000:]*([a-z0-9_]{3,20})")
+
+
+def _reply_clauses(cl: list[Clause], text: str) -> frozenset[int]:
+    own = {n[:2] for n in _title_names(text) if len(n) >= 2}
+    author = _PTT_AUTHOR.search(text[:400])
+    starts = {}
+    for m in _REPLY.finditer(text):
+        name = m.group(1)
+        if _STAFF.search(name) or any(n in name for n in own) or (author and author.group(1) in name):
+            continue
+        starts[m.start() + (len(m.group()) - len(m.group().lstrip(" \t\u3000")))] = True
+    out, inside = set(), False
+    for c in cl:
+        if c.line_start:
+            inside = c.start in starts or any(c.start <= k < c.end for k in starts)
+        if inside:
+            out.add(c.index)
+    return frozenset(out)
 
 
 def _comment_clauses(cl: list[Clause]) -> frozenset[int]:
