@@ -91,7 +91,9 @@ _FLOOR_LINE = regexcache.compile(r"(?:b\d{1,4}|\d{1,4}樓)(?![^:,;。]{0,12}(?:�
 # a reply under a post (Facebook 「↳ 張○庭：…」, Threads 「└ 阿芳：…」) or a PTT push (「→ whyso_serious: …」,
 # 「推 sn0wbear: …」): a commenter's words, unless the name is the poster's own (the page or poster line:
 # 「↳ 學長書櫃 Senior's Shelf：已私訊確認囉」) or the shop's staff
-_REPLY = regexcache.compile(r"(?m)^[ \t\u3000]*(?:↳|└|→|推|噓)[ \t\u3000]*([^:\n]{1,30}?)[ \t\u3000]*:")
+# (a push is 「推|噓|→」, a PTT id and the push's date at the end of the line: not 「推薦商品：」, 「→ 現在：7 天內可退」)
+_REPLY = regexcache.compile(r"(?m)^[ \t\u3000]*(?:(?:↳|└)[ \t\u3000]*([^:\n]{1,30}?)[ \t\u3000]*:"
+                            r"|(?:推|噓|→)[ \t\u3000]*([a-z0-9_]{2,20})[ \t\u3000]*:(?=[^\n]*\d{1,2}/\d{1,2}[ \t\u3000]*\d{1,2}:\d{2}[ \t\u3000]*$))")
 _STAFF = regexcache.compile(r"原po|樓主|作者|店長|老闆|官方|小編|版主|團主|賣家|客服|主理人")
 _PTT_AUTHOR = regexcache.compile(r"作者[ \t\u3000:]*([a-z0-9_]{3,20})")
 
@@ -101,7 +103,7 @@ def _reply_clauses(cl: list[Clause], text: str) -> frozenset[int]:
     author = _PTT_AUTHOR.search(text[:400])
     starts = {}
     for m in _REPLY.finditer(text):
-        name = m.group(1)
+        name = m.group(1) or m.group(2)
         if _STAFF.search(name) or any(n in name for n in own) or (author and author.group(1) in name):
             continue
         starts[m.start() + (len(m.group()) - len(m.group().lstrip(" \t\u3000")))] = True

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from compliance.engine import check_documents, evaluate, quoted_terms
+from compliance.engine import check_documents, evaluate, prepare, quoted_terms
 from compliance.match import negated
 from compliance.models import Document, Status
 from compliance import engine
@@ -269,6 +269,17 @@ def test_a_writers_byline_and_first_words_name_no_shop():
     text = "【水族日常】網購活魚到底行不行？\n發佈於 2025年2月9日 ｜ 作者：小鰭\n哈囉大家好，我是小鰭～養魚第六年。"
     assert "小鰭" not in engine._title_names(text)
     assert not engine._owner_names_itself(text)
+
+
+def test_replies_and_pushes_by_others_are_not_the_shops_words():
+    text = ("[販售] 二手球鞋 多雙\n作者 kicklab (球鞋小舖)\n收到後三天內可以退，超過不受理。\n"
+            "推 runner88: 網購有七天可以退吧                    03/16 23:27\n"
+            "→ kicklab: 我這邊就是三天                          03/16 23:30\n"
+            "　↳ 路人甲：可是消保法說七天內都能退\n推薦商品：鞋帶、鞋墊\n")
+    p = prepare(Document("t.txt", text))
+    others = {p.clauses[i].text for i in p.others}
+    assert any("runner88" in t for t in others) and any("路人甲" in t for t in others)
+    assert not any("kicklab" in t or "推薦商品" in t or "三天內可以退" in t for t in others)
 
 
 def test_a_signed_explainer_quoting_specimen_clauses_is_not_terms():
