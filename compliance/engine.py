@@ -101,16 +101,15 @@ _PTT_AUTHOR = regexcache.compile(r"作者[ \t\u3000:]*([a-z0-9_]{3,20})")
 def _reply_clauses(cl: list[Clause], text: str) -> frozenset[int]:
     own = {n[:2] for n in _title_names(text) if len(n) >= 2}
     author = _PTT_AUTHOR.search(text[:400])
-    starts = {}
+    starts = set()  # where each commenter's line begins (past its indent, where its clause begins)
     for m in _REPLY.finditer(text):
         name = m.group(1) or m.group(2)
-        if _STAFF.search(name) or any(n in name for n in own) or (author and author.group(1) in name):
-            continue
-        starts[m.start() + (len(m.group()) - len(m.group().lstrip(" \t\u3000")))] = True
+        if not (_STAFF.search(name) or any(n in name for n in own) or (author and author.group(1) in name)):
+            starts.add(m.start() + len(m.group()) - len(m.group().lstrip(" \t\u3000")))
     out, inside = set(), False
     for c in cl:
         if c.line_start:
-            inside = c.start in starts or any(c.start <= k < c.end for k in starts)
+            inside = c.start in starts
         if inside:
             out.add(c.index)
     return frozenset(out)

@@ -282,22 +282,21 @@ def test_replies_and_pushes_by_others_are_not_the_shops_words():
     assert not any("kicklab" in t or "推薦商品" in t or "三天內可以退" in t for t in others)
 
 
-def test_a_signed_explainer_quoting_specimen_clauses_is_not_terms():
-    # a consumer group's guide quotes a shop's clauses as 示範句 and says what the law allows
-    guide = ("消費者權益促進會｜消費小教室\n撰文：本會消費諮詢組\n"
-             "一、先找七天從哪一天開始算\n示範句：「本店提供七天鑑賞期，自訂單成立日起算。」\n"
-             "消費者保護法第19條規定，網購的消費者可以在收受商品後七日內解除契約。起算點是收到商品，不是下單。\n"
-             "二、拆封不退通常站不住腳\n示範句：「皮帶拆封後恕不退貨；特價款恕不退換，退貨運費由買家負擔。」\n"
-             "拆封檢查是消費者的權利，特價品也適用七日解除權，退貨運費也不應由消費者負擔。\n")
-    assert {r.status for r in evaluate([Document("g.txt", guide)], PACK)} <= {Status.NOT_APPLICABLE, Status.NEEDS_REVIEW}
+# a consumer group's guide quoting a shop's clauses as 示範句 and saying what the law allows;
+# a buyer's review whose byline and first words name the writer (「我是小鰭」), not the shop
+SPECIMEN_GUIDE = ("消費者權益促進會｜消費小教室\n撰文：本會消費諮詢組\n"
+                  "一、先找七天從哪一天開始算\n示範句：「本店提供七天鑑賞期，自訂單成立日起算。」\n"
+                  "消費者保護法第19條規定，網購的消費者可以在收受商品後七日內解除契約。起算點是收到商品，不是下單。\n"
+                  "二、拆封不退通常站不住腳\n示範句：「皮帶拆封後恕不退貨；特價款恕不退換，退貨運費由買家負擔。」\n"
+                  "拆封檢查是消費者的權利，特價品也適用七日解除權，退貨運費也不應由消費者負擔。\n")
+BYLINED_REVIEW = ("【水族日常】網購活魚到底行不行？「藍潮水族」下單三次的真實心得\n發佈於 2025年2月9日 ｜ 作者：小鰭\n"
+                  "哈囉大家好，我是小鰭～養魚第六年。我在藍潮水族買了三次，我覺得包裝很用心，我收到後馬上拆箱。\n"
+                  "我下單前有看到他們寫特價品不退不換，運費要自己出，我覺得還好。付款我用轉帳，出貨很快，我大推。\n")
 
 
-def test_a_writer_named_in_the_byline_is_not_thereby_the_shop():
-    # a buyer's review whose byline and first words name the writer (「我是小鰭」) stays a review
-    blog = ("【水族日常】網購活魚到底行不行？「藍潮水族」下單三次的真實心得\n發佈於 2025年2月9日 ｜ 作者：小鰭\n"
-            "哈囉大家好，我是小鰭～養魚第六年。我在藍潮水族買了三次，我覺得包裝很用心，我收到後馬上拆箱。\n"
-            "我下單前有看到他們寫特價品不退不換，運費要自己出，我覺得還好。付款我用轉帳，出貨很快，我大推。\n")
-    assert {r.status for r in evaluate([Document("b.txt", blog)], PACK)} <= {Status.NOT_APPLICABLE, Status.NEEDS_REVIEW}
+@pytest.mark.parametrize("text", [SPECIMEN_GUIDE, BYLINED_REVIEW], ids=["specimen-clauses", "writer-in-byline"])
+def test_a_writers_page_about_a_shops_rules_is_not_terms(text):
+    assert {r.status for r in evaluate([Document("w.txt", text)], PACK)} <= {Status.NOT_APPLICABLE, Status.NEEDS_REVIEW}
 
 
 def test_a_buyer_who_names_the_shop_as_its_customer_stays_a_blog():
