@@ -250,9 +250,10 @@ class Context:
         return [(p, *self._view(p)) for p in self.preps]
 
     @cached_property
-    def presence(self) -> list[set[int] | None]:
-        """For each view, the gate's expressions that can match it (None: not gated)."""
-        return [self.gate.present(text) for _, text, _ in self.views]
+    def presence(self) -> list[dict[int, list[int]] | None]:
+        """For each view, the gate's expressions that can match it, each with the offsets where
+        its matches end (compliance.gate); None: the view is not gated."""
+        return [self.gate.ends(text) for _, text, _ in self.views]
 
     @cached_property
     def joined(self) -> str:
@@ -274,13 +275,19 @@ class Context:
         counting = entry[1] > 0  # (what it scans is counted only until it is rewritten)
         chars = 0
         views = self.views
+        ends_of = [None] * len(views)  # for each view: where the regex's matches can end, or None
+        width = None
         if self.gate is not None:
             gid = self.gate.index.get(id(pattern.match))
             if gid is not None:
-                # pages the regex cannot match at all are not searched (compliance.gate)
-                views = [v for v, present in zip(views, self.presence) if present is None or gid in present]
-                if not views:
+                # pages the regex cannot match at all are not searched, and on the others the
+                # searches start near where a match can end (compliance.gate)
+                gated = [(v, present) for v, present in zip(views, self.presence) if present is None or gid in present]
+                if not gated:
                     return hits
+                views = [v for v, _ in gated]
+                ends_of = [None if present is None else present[gid] for _, present in gated]
+                width = self.gate.width[gid]
         if len(views) > 1 and finds_across_joins(pattern.match):
             m = rx.search(self.joined)
             if m is None:
@@ -288,10 +295,18 @@ class Context:
                     scanned(pattern.match, len(self.joined))
                 return hits  # in none of the pages: one search of them all says so
             chars = m.start()
-        for p, text, view_clauses in views:
+        for (p, text, view_clauses), ends in zip(views, ends_of):
             pos = 0
             while limit is None or len(hits) < limit:
-                m = rx.search(text, pos)
+                start = pos
+                if ends is not None:
+                    # a match from `pos` on ends past it, where its expression's does
+                    k = bisect.bisect_right(ends, pos)
+                    if k == len(ends):
+                        break
+                    if width is not None and ends[k] - width > pos:
+                        start = ends[k] - width
+                m = rx.search(text, start)
                 if m is None:
                     chars += len(text) - pos
                     break

@@ -7,9 +7,14 @@ with one literal, however rare its match. Hyperscan (Intel's multi-pattern match
 page once for all of them. Each regex is given to it as a *superset* expression: the same
 regex with its lookarounds and anchors left out and its long bounded repeats unbounded, so that
 wherever the regex matches, the expression matches too. A regex whose expression does not match
-a page cannot match it, and ``Context.find`` skips that page; every other search is made by
-``re`` exactly as before. The gate only ever removes searches that would have returned None, so
-results are the same with it or without it (tests/test_gate.py compares them over the corpora).
+a page cannot match it, and ``Context.find`` skips that page. The gate also reports where the
+expressions' matches end: every match of a regex spans text its expression matches, so a regex
+match ends where its expression's does. ``Context.find`` reads the next such end past where it
+searches from: where there is none, no search is made; where there is one and the regex cannot
+match more than ``width`` characters, its search starts that far before it. The searches made
+are made by ``re`` exactly as before; the gate only removes searches, and stretches of text, that
+hold no match, so results are the same with it or without it (tests/test_gate.py compares them
+over the corpora).
 
 Compiling the expressions costs about a second, so only a long run (``match.scan_eagerly``: a
 scan's worker, ``eval``, ``analyze``, the engine bench) builds a gate, and it keeps the compiled
@@ -45,6 +50,8 @@ except ImportError:  # pragma: no cover - depends on the platform
 # A bounded repeat longer than this is written unbounded (「.{0,40}?」 -> 「.*」): a superset,
 # and an automaton that compiles in a second instead of twelve and scans no slower.
 _MAX_BOUNDED = 3
+# what a cached database file holds (part of its name): 2 = every match end is reported
+_FORMAT = 2
 # flags under which re's parse tree means what the expression says (IGNORECASE folds case by
 # Python's own tables, ASCII and LOCALE change the categories: such regexes are not gated)
 _ALLOWED_FLAGS = re.UNICODE | re.MULTILINE | re.DOTALL | re.VERBOSE
@@ -156,11 +163,13 @@ class Gate:
         self._keep: list[re.Pattern] = list({id(rx): rx for rx in regexes}.values())  # (alive: ids stay theirs)
         self.db, gated = self._database(cache_dir)
         self.index: dict[int, int] = {id(self._keep[i]): i for i in gated}  # id(regex) -> expression id
+        # expression id -> the most characters its regex can match (None: no bound)
+        self.width: dict[int, int | None] = {i: _width(self._keep[i]) for i in gated}
 
     def _database(self, cache_dir: Path | None):
         """The compiled database and the ids it holds: read from the cache file when this list of
         regexes was compiled before (then no regex is even translated), else compiled and written."""
-        key = hashlib.sha256(repr((hyperscan.__version__, platform.machine(), sys.version_info[:2], unicodedata.unidata_version,
+        key = hashlib.sha256(repr((_FORMAT, hyperscan.__version__, platform.machine(), sys.version_info[:2], unicodedata.unidata_version,
                                    _MAX_BOUNDED, [(rx.pattern, rx.flags) for rx in self._keep])).encode()).hexdigest()[:24]
         path = (cache_dir or regexcache.cache_dir()) / f"gate-{key}.hsdb"
         try:  # the file: the ids the database holds, a newline, the database
@@ -171,7 +180,7 @@ class Gate:
             return db, gated
         except (OSError, ValueError, hyperscan.error):  # not built yet, or built for another CPU
             pass
-        base = hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_UCP | hyperscan.HS_FLAG_SINGLEMATCH
+        base = hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_UCP  # (every match end is reported: see ends)
         expressions: dict[int, tuple[str, int]] = {}
         for i, rx in enumerate(self._keep):
             expr = superset_expression(rx)
@@ -203,20 +212,59 @@ class Gate:
 
     def present(self, text: str) -> set[int] | None:
         """The expression ids that match ``text``; None when the page cannot be gated."""
+        ends = self.ends(text)
+        return None if ends is None else set(ends)
+
+    def ends(self, text: str) -> dict[int, list[int]] | None:
+        """For each expression that matches ``text``, the character offsets where its matches
+        end, ascending; None when the page cannot be gated."""
         try:
             data = text.encode("utf-8")  # (a lone surrogate is not UTF-8: such a page is not gated)
         except UnicodeEncodeError:
             return None
         if self.db is None:
             return None
-        found: set[int] = set()
-        add = found.add
+        ids: list[int] = []
+        offsets: list[int] = []  # byte offsets, in the order reported
+        add_id, add_offset = ids.append, offsets.append
+
+        def on_match(i, _start, end, _flags, _context):
+            add_id(i)
+            add_offset(end)
         try:
-            self.db.scan(data, match_event_handler=lambda i, _s, _e, _f, _c: add(i))
+            self.db.scan(data, match_event_handler=on_match)
         except hyperscan.error as exc:  # pragma: no cover - a scan the library refused
             log.debug("gate scan failed: %s", exc)
             return None
-        return found
+        # byte offsets to character offsets (a match ends on a character's boundary): the text
+        # between two offsets is decoded once
+        chars: dict[int, int] = {}
+        last = n = 0
+        for b in sorted(set(offsets)):
+            n += len(data[last:b].decode("utf-8"))
+            chars[b] = n
+            last = b
+        out: dict[int, list[int]] = {}
+        for i, b in zip(ids, offsets):
+            found = out.get(i)
+            if found is None:
+                out[i] = [chars[b]]
+            else:
+                found.append(chars[b])
+        for found in out.values():
+            if len(found) > 1:
+                found.sort()
+        return out
+
+
+def _width(rx: re.Pattern) -> int | None:
+    """The most characters a match of ``rx`` spans (its lookarounds read more, but are not in
+    the match), or None when it has no bound."""
+    try:
+        hi = _P.parse(rx.pattern, rx.flags).getwidth()[1]
+    except re.error:
+        return None
+    return hi if hi < _C.MAXREPEAT else None
 
 
 def _compiled(expressions: dict, ids: list[int]):

@@ -74,14 +74,24 @@ def test_every_pack_regex_is_found_by_the_gate_wherever_it_matches(pack_gate, te
     assert len(gated) > 0.9 * len(set(map(id, regexes)))  # (the gate covers nearly all of them)
     skipped = 0
     for text in texts:
-        present = g.present(text)
-        assert present is not None
+        ends = g.ends(text)
+        assert ends is not None
         for rx in gated:
             gid = g.index[id(rx)]
-            if rx.search(text):
-                assert gid in present, f"the gate missed {rx.pattern[:80]!r}"
-            skipped += gid not in present
+            for m in rx.finditer(text):
+                # where a match ends, its expression's does (find starts its searches from these)
+                assert m.end() in ends.get(gid, ()), f"the gate missed {rx.pattern[:80]!r} at {m.start()}"
+                assert g.width[gid] is None or m.end() - m.start() <= g.width[gid]
+            skipped += gid not in ends
     assert skipped > len(texts) * len(gated) // 2  # it does skip most searches
+
+
+def test_ends_are_character_offsets_in_order(tmp_path):
+    g = gate.build([re.compile(r"恕不退(?:貨|換)")], tmp_path)
+    text = "Ａ本商品恕不退貨，特價品 also 恕不退換。"
+    assert g.ends(text) == {0: [m.end() for m in re.finditer(r"恕不退(?:貨|換)", text)]} == {0: [8, 22]}
+    assert g.ends("七日內可退貨") == {}
+    assert g.width == {0: 4}
 
 
 def test_results_are_the_same_with_and_without_the_gate(pack, pack_gate):
