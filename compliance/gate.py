@@ -52,6 +52,7 @@ except ImportError:  # pragma: no cover - depends on the platform
 _MAX_BOUNDED = 3
 # what a cached database file holds (part of its name): 2 = every match end is reported
 _FORMAT = 2
+_MAX_IDS = 1 << 16  # regexes past this many are not gated
 # flags under which re's parse tree means what the expression says (IGNORECASE folds case by
 # Python's own tables, ASCII and LOCALE change the categories: such regexes are not gated)
 _ALLOWED_FLAGS = re.UNICODE | re.MULTILINE | re.DOTALL | re.VERBOSE
@@ -182,7 +183,7 @@ class Gate:
             pass
         base = hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_UCP  # (every match end is reported: see ends)
         expressions: dict[int, tuple[str, int]] = {}
-        for i, rx in enumerate(self._keep):
+        for i, rx in enumerate(self._keep[:_MAX_IDS]):  # (ends packs an id into 16 bits)
             expr = superset_expression(rx)
             if expr:
                 expressions[i] = (expr, base | (hyperscan.HS_FLAG_DOTALL if rx.flags & re.DOTALL else 0))
@@ -224,36 +225,30 @@ class Gate:
             return None
         if self.db is None:
             return None
-        ids: list[int] = []
-        offsets: list[int] = []  # byte offsets, in the order reported
-        add_id, add_offset = ids.append, offsets.append
+        found: list[int] = []  # (byte offset << 16) | expression id, as reported
+        add = found.append
 
         def on_match(i, _start, end, _flags, _context):
-            add_id(i)
-            add_offset(end)
+            add(end << 16 | i)  # (one int: one append, and sorting orders by offset)
         try:
             self.db.scan(data, match_event_handler=on_match)
         except hyperscan.error as exc:  # pragma: no cover - a scan the library refused
             log.debug("gate scan failed: %s", exc)
             return None
-        # byte offsets to character offsets (a match ends on a character's boundary): the text
-        # between two offsets is decoded once
-        chars: dict[int, int] = {}
-        last = n = 0
-        for b in sorted(set(offsets)):
-            n += len(data[last:b].decode("utf-8"))
-            chars[b] = n
-            last = b
+        # in order of offset, each byte offset turned into a character offset (a match ends on a
+        # character's boundary: the text between two offsets is decoded once)
         out: dict[int, list[int]] = {}
-        for i, b in zip(ids, offsets):
-            found = out.get(i)
-            if found is None:
-                out[i] = [chars[b]]
+        last = n = 0
+        for v in sorted(found):
+            b = v >> 16
+            if b != last:
+                n += len(data[last:b].decode("utf-8"))
+                last = b
+            ends = out.get(v & 0xFFFF)
+            if ends is None:
+                out[v & 0xFFFF] = [n]
             else:
-                found.append(chars[b])
-        for found in out.values():
-            if len(found) > 1:
-                found.sort()
+                ends.append(n)
         return out
 
 
