@@ -270,24 +270,34 @@ class Context:
         and (unless `negatable: false`) not governed by a protective construction.
         With ``limit``, stop once that many hits are found (presence needs only one)."""
         hits: list[Hit] = []
-        entry = scan_entry(pattern.match)
-        rx = entry[2]  # the same matches, found faster once the regex has been used often
-        counting = entry[1] > 0  # (what it scans is counted only until it is rewritten)
-        chars = 0
         views = self.views
-        ends_of = [None] * len(views)  # for each view: where the regex's matches can end, or None
+        ends_of = None  # for each view: where the regex's matches can end, or None
         width = None
         if self.gate is not None:
             gid = self.gate.index.get(id(pattern.match))
             if gid is not None:
                 # pages the regex cannot match at all are not searched, and on the others the
                 # searches start near where a match can end (compliance.gate)
-                gated = [(v, present) for v, present in zip(views, self.presence) if present is None or gid in present]
-                if not gated:
-                    return hits
-                views = [v for v, _ in gated]
-                ends_of = [None if present is None else present[gid] for _, present in gated]
+                presence = self.presence
+                if len(presence) == 1:  # (a page: most targets, and most calls end here)
+                    present = presence[0]
+                    if present is not None:
+                        if gid not in present:
+                            return hits
+                        ends_of = [present[gid]]
+                else:
+                    gated = [(v, present) for v, present in zip(views, presence) if present is None or gid in present]
+                    if not gated:
+                        return hits
+                    views = [v for v, _ in gated]
+                    ends_of = [None if present is None else present[gid] for _, present in gated]
                 width = self.gate.width[gid]
+        if ends_of is None:
+            ends_of = [None] * len(views)
+        entry = scan_entry(pattern.match)
+        rx = entry[2]  # the same matches, found faster once the regex has been used often
+        counting = entry[1] > 0  # (what it scans is counted only until it is rewritten)
+        chars = 0
         if len(views) > 1 and finds_across_joins(pattern.match):
             m = rx.search(self.joined)
             if m is None:

@@ -16,7 +16,7 @@ are made by ``re`` exactly as before; the gate only removes searches, and stretc
 hold no match, so results are the same with it or without it (tests/test_gate.py compares them
 over the corpora).
 
-Compiling the expressions costs about a second, so only a long run (``match.scan_eagerly``: a
+Compiling the expressions costs about five seconds, so only a long run (``match.scan_eagerly``: a
 scan's worker, ``eval``, ``analyze``, the engine bench) builds a gate, and it keeps the compiled
 database in a cache file keyed by the regexes and the library's version (a run that finds it
 translates nothing). Without the ``hyperscan`` package (requirements.txt installs it on Linux
@@ -50,8 +50,9 @@ except ImportError:  # pragma: no cover - depends on the platform
 # A bounded repeat longer than this is written unbounded (「.{0,40}?」 -> 「.*」): a superset,
 # and an automaton that compiles in a second instead of twelve and scans no slower.
 _MAX_BOUNDED = 3
-# what a cached database file holds (part of its name): 2 = every match end is reported
-_FORMAT = 2
+# what a cached database file holds (part of its name): 3 = every match end is reported, over
+# UTF-16 bytes
+_FORMAT = 3
 _MAX_IDS = 1 << 16  # regexes past this many are not gated
 # flags under which re's parse tree means what the expression says (IGNORECASE folds case by
 # Python's own tables, ASCII and LOCALE change the categories: such regexes are not gated)
@@ -62,21 +63,23 @@ class _NoSuperset(Exception):
     """A construct with no superset expression (a backreference, a scoped flag)."""
 
 
+# The page is given to Hyperscan in UTF-16 (little-endian; a character past U+FFFF, an emoji, as
+# U+FFFD): every character is two bytes, so a match's end is a character offset times two, and a
+# character class is a choice of byte pairs, which Hyperscan reads a third faster than UTF-8's
+# sequences of one to four bytes. An expression is written over those bytes; a match it finds at
+# an odd offset spans no characters and is dropped.
+_REPLACEMENT = 0xFFFD  # what a character past U+FFFF is scanned as
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_LAST = sys.maxunicode
+
+
 @lru_cache(maxsize=None)
-def _category_ranges(category) -> str:
-    """A category (\\d, \\s, \\w) as the explicit code point ranges Python's ``re`` gives it, so
-    that the expression cannot differ from ``re`` by another Unicode version's tables."""
+def _category_ranges(category) -> tuple[tuple[int, int], ...]:
+    """A category (\\d, \\s, \\w) as the code point ranges Python's ``re`` gives it, so that the
+    expression cannot differ from ``re`` by another Unicode version's tables."""
     rx = re.compile({_C.CATEGORY_DIGIT: r"\d", _C.CATEGORY_SPACE: r"\s", _C.CATEGORY_WORD: r"\w"}[category])
     codes = [ord(c) for c in rx.findall(_every_character())]
-    out, start, prev = [], None, None
-    for c in codes + [None]:
-        if start is not None and (c is None or c != prev + 1):
-            out.append(_esc(start) if start == prev else f"{_esc(start)}-{_esc(prev)}")
-            start = None
-        if c is not None and start is None:
-            start = c
-        prev = c
-    return "".join(out)
+    return tuple(_merged([(c, c) for c in codes]))
 
 
 def _every_character() -> str:
@@ -88,8 +91,64 @@ _NEGATED = {_C.CATEGORY_NOT_DIGIT: _C.CATEGORY_DIGIT, _C.CATEGORY_NOT_SPACE: _C.
             _C.CATEGORY_NOT_WORD: _C.CATEGORY_WORD}
 
 
-def _esc(code: int) -> str:
-    return chr(code) if chr(code).isascii() and chr(code).isalnum() else f"\\x{{{code:x}}}"
+def _merged(ranges) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for lo, hi in sorted(ranges):
+        if out and lo <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
+    return out
+
+
+def _complement(ranges) -> list[tuple[int, int]]:
+    out, nxt = [], 0
+    for lo, hi in _merged(ranges):
+        if lo > nxt:
+            out.append((nxt, lo - 1))
+        nxt = hi + 1
+    if nxt <= _LAST:
+        out.append((nxt, _LAST))
+    return out
+
+
+def _byte(b: int) -> str:
+    return f"\\x{b:02x}"
+
+
+def _bytes_class(values: list[int]) -> str:
+    if len(values) == 256:
+        return "[\\x00-\\xff]"
+    if len(values) == 1:
+        return _byte(values[0])
+    parts = [_byte(lo) if lo == hi else f"{_byte(lo)}-{_byte(hi)}"
+             for lo, hi in _merged([(v, v) for v in values])]
+    return "[" + "".join(parts) + "]"
+
+
+def _units(ranges) -> str:
+    """The characters of these code point ranges as UTF-16-LE byte pairs (low byte, then high)."""
+    lows: dict[int, list[int]] = {}  # high byte -> its low bytes
+    astral = False
+    for lo, hi in _merged(ranges):
+        if hi > 0xFFFF:
+            astral = True
+            if lo > 0xFFFF:
+                continue
+            hi = 0xFFFF
+        for h in range(lo >> 8, (hi >> 8) + 1):
+            a = lo & 0xFF if h == lo >> 8 else 0
+            b = hi & 0xFF if h == hi >> 8 else 0xFF
+            lows.setdefault(h, []).extend(range(a, b + 1))
+    if astral:  # (scanned as U+FFFD)
+        lows.setdefault(_REPLACEMENT >> 8, []).append(_REPLACEMENT & 0xFF)
+    highs: dict[str, list[int]] = {}  # a class of low bytes -> the high bytes that take it
+    for h, values in sorted(lows.items()):
+        highs.setdefault(_bytes_class(sorted(set(values))), []).append(h)
+    alternatives = [low + _bytes_class(hs) for low, hs in highs.items()]
+    if not alternatives:
+        raise _NoSuperset
+    return alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
 
 
 def superset_expression(rx: re.Pattern) -> str | None:
@@ -98,36 +157,36 @@ def superset_expression(rx: re.Pattern) -> str | None:
     if rx.flags & ~_ALLOWED_FLAGS:
         return None
     try:
-        return _items(_P.parse(rx.pattern, rx.flags))
+        return _items(_P.parse(rx.pattern, rx.flags), bool(rx.flags & re.DOTALL))
     except (_NoSuperset, re.error, KeyError):
         return None
 
 
-def _items(items) -> str:
-    return "".join(_item(op, av) for op, av in items)
+def _items(items, dotall: bool) -> str:
+    return "".join(_item(op, av, dotall) for op, av in items)
 
 
-def _item(op, av) -> str:
+def _item(op, av, dotall: bool) -> str:
     if op is _C.LITERAL:
-        return _esc(av)
+        return _units([(av, av)])
     if op is _C.NOT_LITERAL:
-        return f"[^{_esc(av)}]"
+        return _units(_complement([(av, av)]))
     if op is _C.ANY:
-        return "."
+        return _units([(0, _LAST)] if dotall else _complement([(10, 10)]))
     if op is _C.IN:
-        return _set(av)
+        return _units(_set(av))
     if op is _C.BRANCH:
-        return "(?:" + "|".join(_items(alt) for alt in av[1]) + ")"
+        return "(?:" + "|".join(_items(alt, dotall) for alt in av[1]) + ")"
     if op is _C.SUBPATTERN:
         _group, add_flags, del_flags, body = av
         if add_flags or del_flags:
             raise _NoSuperset
-        return "(?:" + _items(body) + ")"
+        return "(?:" + _items(body, dotall) + ")"
     if op is getattr(_C, "ATOMIC_GROUP", None):
-        return "(?:" + _items(av) + ")"  # backtracking into it only adds matches
+        return "(?:" + _items(av, dotall) + ")"  # backtracking into it only adds matches
     if op in (_C.MAX_REPEAT, _C.MIN_REPEAT, getattr(_C, "POSSESSIVE_REPEAT", None)):
         lo, hi, body = av
-        inner = "(?:" + _items(body) + ")"
+        inner = "(?:" + _items(body, dotall) + ")"
         if hi is _C.MAXREPEAT or hi > _MAX_BOUNDED:
             return inner + ("*" if lo == 0 else "+")
         return inner + f"{{{lo},{hi}}}"
@@ -136,24 +195,24 @@ def _item(op, av) -> str:
     raise _NoSuperset
 
 
-def _set(av) -> str:
+def _set(av) -> list[tuple[int, int]]:
+    """A character class as code point ranges."""
     negate = any(o is _C.NEGATE for o, _ in av)
-    members = [(o, a) for o, a in av if o is not _C.NEGATE]
-    out = []
-    for o, a in members:
+    out: list[tuple[int, int]] = []
+    for o, a in av:
+        if o is _C.NEGATE:
+            continue
         if o is _C.LITERAL:
-            out.append(_esc(a))
+            out.append((a, a))
         elif o is _C.RANGE:
-            out.append(f"{_esc(a[0])}-{_esc(a[1])}")
+            out.append(a)
         elif o is _C.CATEGORY and a in _NEGATED:
-            if len(members) > 1 or negate:
-                raise _NoSuperset  # [\D.] or [^\S]: not worth spelling out
-            return f"[^{_category_ranges(_NEGATED[a])}]"
+            out += _complement(_category_ranges(_NEGATED[a]))
         elif o is _C.CATEGORY:
-            out.append(_category_ranges(a))
+            out += _category_ranges(a)
         else:
             raise _NoSuperset
-    return ("[^" if negate else "[") + "".join(out) + "]"
+    return _complement(out) if negate else _merged(out)
 
 
 class Gate:
@@ -181,12 +240,12 @@ class Gate:
             return db, gated
         except (OSError, ValueError, hyperscan.error):  # not built yet, or built for another CPU
             pass
-        base = hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_UCP  # (every match end is reported: see ends)
+        base = 0  # bytes, not UTF-8 (see _REPLACEMENT), and every match end reported (see ends)
         expressions: dict[int, tuple[str, int]] = {}
         for i, rx in enumerate(self._keep[:_MAX_IDS]):  # (ends packs an id into 16 bits)
             expr = superset_expression(rx)
             if expr:
-                expressions[i] = (expr, base | (hyperscan.HS_FLAG_DOTALL if rx.flags & re.DOTALL else 0))
+                expressions[i] = (expr, base)
         if not expressions:
             return None, []
         gated = list(expressions)
@@ -219,12 +278,11 @@ class Gate:
     def ends(self, text: str) -> dict[int, list[int]] | None:
         """For each expression that matches ``text``, the character offsets where its matches
         end, ascending; None when the page cannot be gated."""
-        try:
-            data = text.encode("utf-8")  # (a lone surrogate is not UTF-8: such a page is not gated)
-        except UnicodeEncodeError:
-            return None
         if self.db is None:
             return None
+        if _ASTRAL.search(text):
+            text = _ASTRAL.sub("\ufffd", text)
+        data = text.encode("utf-16-le", "surrogatepass")  # (a lone surrogate is a character to re too)
         found: list[int] = []  # (byte offset << 16) | expression id, as reported
         add = found.append
 
@@ -235,20 +293,15 @@ class Gate:
         except hyperscan.error as exc:  # pragma: no cover - a scan the library refused
             log.debug("gate scan failed: %s", exc)
             return None
-        # in order of offset, each byte offset turned into a character offset (a match ends on a
-        # character's boundary: the text between two offsets is decoded once)
         out: dict[int, list[int]] = {}
-        last = n = 0
         for v in sorted(found):
-            b = v >> 16
-            if b != last:
-                n += len(data[last:b].decode("utf-8"))
-                last = b
+            if v & 0x10000:
+                continue  # an odd byte offset: a match across two characters' halves
             ends = out.get(v & 0xFFFF)
             if ends is None:
-                out[v & 0xFFFF] = [n]
+                out[v & 0xFFFF] = [v >> 17]
             else:
-                ends.append(n)
+                ends.append(v >> 17)
         return out
 
 
