@@ -225,22 +225,23 @@ class Context:
             view = (p.norm.text, p.clauses)
             names = self.trader_names
             if names and any(n in p.norm.text for n in names):
-                orig = p.norm.text
-                text = _as_trader(orig, names)
-                seen: dict[str, bool] = {}  # headings and topics repeat over many clauses
-
-                def has(s: str) -> bool:
-                    if not s:
-                        return False
-                    found = seen.get(s)
-                    if found is None:
-                        found = seen[s] = any(n in s for n in names)
-                    return found
-                # (a name is written over with a word of its length, so a clause holds one
-                # exactly when its slice of the view differs from the document's)
-                view = (text, [c if not (text[c.start:c.end] != orig[c.start:c.end] or has(c.heading) or has(c.topic))
-                               else replace(c, text=text[c.start:c.end], heading=_as_trader(c.heading, names),
-                                            topic=_as_trader(c.topic, names)) for c in p.clauses])
+                text, spans = _as_trader_spans(p.norm.text, names)
+                # the clauses a name was written over in (a name is written over with a word of
+                # its length, so offsets and clauses stay the document's), and those under a
+                # heading or topic that holds one
+                changed: set[int] = set()
+                for a, b in spans:
+                    i = max(0, bisect.bisect_right(p.starts, a) - 1)
+                    while i < len(p.clauses) and p.clauses[i].start < b:
+                        if p.clauses[i].end > a:
+                            changed.add(i)
+                        i += 1
+                named = {s for c in p.clauses for s in (c.heading, c.topic)}
+                named = {s for s in named if s and any(n in s for n in names)}
+                view = (text, [replace(c, text=text[c.start:c.end], heading=_as_trader(c.heading, names),
+                                       topic=_as_trader(c.topic, names))
+                               if c.index in changed or c.heading in named or c.topic in named else c
+                               for c in p.clauses])
             views[id(p)] = view
         return view
 
@@ -407,6 +408,19 @@ def _trader_word(n: int) -> str:
     if rest == 1:
         threes, rest = threes - 1, 4
     return "本公司" * threes + (_TRADER_WORDS[rest] if rest else "")
+
+
+def _as_trader_spans(text: str, names: tuple[str, ...]) -> tuple[str, list[tuple[int, int]]]:
+    """``_as_trader(text, names)`` and the spans of it that were written over."""
+    spans = []
+    for n in names:
+        i = text.find(n)
+        if i >= 0:
+            while i >= 0:
+                spans.append((i, i + len(n)))
+                i = text.find(n, i + len(n))
+            text = text.replace(n, _trader_word(len(n)))
+    return text, spans
 
 
 def _as_trader(text: str, names: tuple[str, ...]) -> str:
